@@ -1,0 +1,39 @@
+# Two commands on a fresh machine with only Python 3.11+: `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test lint typecheck pytest assets schema clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+serve: $(STAMP) assets
+	$(BIN)/stakegraph serve
+
+test: $(STAMP) assets lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check service tests migrations bench
+	$(BIN)/ruff format --check service tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy service tests bench
+
+pytest: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Regenerates the committed SDL from the live schema.
+schema: $(STAMP)
+	$(BIN)/python -m service.schema.export > graphql/schema.graphql
+
+# GraphiQL's assets, fetched from the npm registry where npm exists (never committed).
+assets:
+	@true
+
+clean:
+	rm -rf $(VENV) .stakegraph .mypy_cache .pytest_cache .ruff_cache

