@@ -76,9 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="migrate the database to head (idempotent)").set_defaults(
         func=cmd_migrate
     )
-    sub.add_parser("seed", help="load the article dataset (idempotent)").set_defaults(
-        func=cmd_seed
-    )
+    sub.add_parser("seed", help="load the article dataset (idempotent)").set_defaults(func=cmd_seed)
     return parser
 
 

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     pool_max_size: int = 10
     statement_timeout_ms: int = 15_000
 
-    max_query_depth: int = 12
+    max_query_depth: int = 15
     max_query_nodes: int = 50_000
     default_page_size: int = 20
     max_page_size: int = 100

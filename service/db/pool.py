@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from service.db.urls import asyncpg_dsn
 
-Connection = asyncpg.Connection
-Record = asyncpg.Record
+# A plain connection or one borrowed from the pool: repositories accept either.
+Connection = asyncpg.Connection | PoolConnectionProxy
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -29,9 +30,8 @@ async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asy
 @asynccontextmanager
 async def read_transaction(
     pool: asyncpg.Pool, *, statement_timeout_ms: int
-) -> AsyncIterator[asyncpg.Connection]:
+) -> AsyncIterator[Connection]:
     """A read-only, repeatable-read transaction: one consistent snapshot per request."""
-    async with pool.acquire() as conn:
-        async with conn.transaction(isolation="repeatable_read", readonly=True):
-            await conn.execute(f"SET LOCAL statement_timeout = {int(statement_timeout_ms)}")
-            yield conn
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        await conn.execute(f"SET LOCAL statement_timeout = {int(statement_timeout_ms)}")
+        yield conn

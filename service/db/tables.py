@@ -220,8 +220,9 @@ person_role = Table(
     *_partial_date("ended"),
     *_timestamps(),
     CheckConstraint(_in("kind", RoleKind), name="kind"),
-    CheckConstraint("ended_on IS NULL OR started_on IS NULL OR ended_on >= started_on",
-                    name="ordered"),
+    CheckConstraint(
+        "ended_on IS NULL OR started_on IS NULL OR ended_on >= started_on", name="ordered"
+    ),
     Index(None, "person_id"),
     Index(None, "organization_id"),
 )
@@ -334,8 +335,9 @@ consideration_component = Table(
     "consideration_component",
     metadata,
     _id(),
-    Column("investment_id", BigInteger, ForeignKey("investment.id", ondelete="CASCADE"),
-           nullable=False),
+    Column(
+        "investment_id", BigInteger, ForeignKey("investment.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("position", SmallInteger, nullable=False),
     Column("kind", String(20), nullable=False),
     Column("credit_type_id", BigInteger, ForeignKey("credit_type.id")),
@@ -493,7 +495,9 @@ claim_subject = Table(
     CheckConstraint(f"num_nonnulls({', '.join(CLAIM_SUBJECTS)}) = 1", name="exactly_one"),
     Index(None, "claim_id"),
     *(
-        Index(f"ix_claim_subject_{col}", col, "claim_id", postgresql_where=text(f"{col} IS NOT NULL"))
+        Index(
+            f"ix_claim_subject_{col}", col, "claim_id", postgresql_where=text(f"{col} IS NOT NULL")
+        )
         for col in CLAIM_SUBJECTS
     ),
 )

@@ -1,0 +1,77 @@
+"""The FastAPI application: GraphQL at /graphql, health probes, one pool per worker."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from strawberry.fastapi import GraphQLRouter
+
+from service.config import Settings, get_settings
+from service.db import migrate
+from service.db.pool import create_pool
+from service.db.urls import resolve_database_url
+from service.schema import build_schema
+from service.schema.context import Context, LazyDb
+
+
+def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = database_url or resolve_database_url()
+        app.state.database_url = url
+        app.state.pool = await create_pool(
+            url, min_size=settings.pool_min_size, max_size=settings.pool_max_size
+        )
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    app = FastAPI(
+        title="Stakegraph",
+        description="Who invests in which AI start-ups, in which rounds, and with what.",
+        lifespan=lifespan,
+    )
+    # Tests set this to a list to see every SQL statement a request runs.
+    app.state.statement_log = None
+
+    async def get_context(request: Request) -> AsyncIterator[Context]:
+        db = LazyDb(request.app.state.pool, settings, request.app.state.statement_log)
+        try:
+            yield Context(db, settings)
+        finally:
+            await db.close()
+
+    router: GraphQLRouter[Context, None] = GraphQLRouter(
+        build_schema(settings),
+        context_getter=get_context,  # type: ignore[arg-type]  # FastAPI yield dependency
+        graphql_ide="graphiql",
+    )
+    app.include_router(router, prefix="/graphql")
+
+    @app.get("/healthz", include_in_schema=True)
+    async def healthz() -> dict[str, str]:
+        """The process is up."""
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        """The database answers and its schema is at the migrations' head."""
+        try:
+            async with request.app.state.pool.acquire() as conn:
+                revision = await migrate.current_revision(conn)
+        except Exception as exc:  # any failure to reach the database means not ready
+            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
+        head = migrate.head_revision()
+        if revision != head:
+            return JSONResponse(
+                {"status": "migrating", "revision": revision, "head": head}, status_code=503
+            )
+        return JSONResponse({"status": "ok", "revision": revision})
+
+    return app

@@ -1,0 +1,28 @@
+"""The GraphQL schema: built once per process from the domain modules."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
+
+from service.config import Settings, get_settings
+from service.schema.limits import query_limits
+from service.schema.query import Query
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or get_settings()
+    limits = query_limits(
+        max_depth=settings.max_query_depth,
+        max_nodes=settings.max_query_nodes,
+        default_page=settings.default_page_size,
+        max_page=settings.max_page_size,
+    )
+    return strawberry.Schema(
+        query=Query,
+        extensions=[
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            limits,
+        ],
+    )

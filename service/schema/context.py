@@ -1,0 +1,196 @@
+"""The per-request context: a lazily opened read transaction and the request's DataLoaders.
+
+Every relation is read through a loader, so a nested query costs one statement per level and
+field, whatever the number of parents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Sequence
+from contextlib import AsyncExitStack
+from typing import Any
+
+import asyncpg
+from sqlalchemy import ColumnElement, Select, select
+from strawberry.dataloader import DataLoader
+from strawberry.fastapi import BaseContext
+
+from service.config import Settings
+from service.db import tables as t
+from service.db.pool import read_transaction
+from service.repository import entities as e
+from service.repository import paging
+from service.repository.db import Db
+from service.repository.filters import FilterNode
+
+# How a child list hangs off its parents: parent-id column → condition on the child rows.
+Link = Callable[[ColumnElement[Any]], ColumnElement[bool]]
+
+
+class LazyDb(Db):
+    """Opens the request's transaction on the first statement, so requests that never touch the
+    database (introspection, refused queries) never take a connection."""
+
+    def __init__(self, pool: asyncpg.Pool, settings: Settings, log: list[str] | None) -> None:
+        self._pool = pool
+        self._settings = settings
+        self._stack = AsyncExitStack()
+        self._opened = False
+        self._statement_log = log
+
+    async def _open(self) -> None:
+        conn = await self._stack.enter_async_context(
+            read_transaction(self._pool, statement_timeout_ms=self._settings.statement_timeout_ms)
+        )
+        super().__init__(conn, self._statement_log)
+        self._opened = True
+
+    async def fetch_sql(self, sql: str, args: Sequence[Any] = ()) -> list[asyncpg.Record]:
+        if not self._opened:
+            await self._open()
+        return await super().fetch_sql(sql, args)
+
+    async def close(self) -> None:
+        await self._stack.aclose()
+
+
+class Loaders:
+    """Request-scoped DataLoaders, created on first use and keyed by what they read."""
+
+    def __init__(self, db: Db, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self._cache: dict[Hashable, DataLoader[Any, Any]] = {}
+
+    def _get(self, key: Hashable, batch: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
+        loader = self._cache.get(key)
+        if loader is None:
+            loader = DataLoader(load_fn=batch)
+            self._cache[key] = loader
+        return loader
+
+    def row(self, entity: e.Entity) -> DataLoader[int, asyncpg.Record | None]:
+        async def batch(ids: list[int]) -> list[asyncpg.Record | None]:
+            found = await e.fetch_by_ids(self.db, entity, ids)
+            return [found.get(i) for i in ids]
+
+        return self._get(("row", entity.name), batch)
+
+    def rows_by(self, entity: e.Entity, column: str) -> DataLoader[Any, list[asyncpg.Record]]:
+        """All rows whose ``column`` equals the key: the short, closed lists."""
+
+        async def batch(keys: list[Any]) -> list[list[asyncpg.Record]]:
+            rows = await e.fetch_by_column(self.db, entity, entity.table.c[column], keys)
+            grouped: dict[Any, list[asyncpg.Record]] = {k: [] for k in keys}
+            for row in rows:
+                grouped[row[column]].append(row)
+            return [grouped[k] for k in keys]
+
+        return self._get(("rows_by", entity.name, column), batch)
+
+    def child_pages(
+        self,
+        entity: e.Entity,
+        link_name: str,
+        link: Link,
+        node: FilterNode | None,
+        order: tuple[tuple[str, bool], ...],
+        args: paging.PageArgs,
+    ) -> DataLoader[int, paging.Page]:
+        keys = entity.sort_keys(order)
+
+        async def batch(parent_ids: list[int]) -> list[paging.Page]:
+            pages = await paging.fetch_child_pages(
+                self.db,
+                entity.filtered(node),
+                link,
+                parent_ids,
+                keys,
+                args,
+                self.settings.default_page_size,
+            )
+            return [pages[p] for p in parent_ids]
+
+        return self._get(("pages", entity.name, link_name, node, order, args), batch)
+
+    def child_counts(
+        self, entity: e.Entity, link_name: str, link: Link, node: FilterNode | None
+    ) -> DataLoader[int, int]:
+        async def batch(parent_ids: list[int]) -> list[int]:
+            counts = await paging.count_children(self.db, entity.filtered(node), link, parent_ids)
+            return [counts[p] for p in parent_ids]
+
+        return self._get(("counts", entity.name, link_name, node), batch)
+
+    def claims(self, subject_column: str) -> DataLoader[int, list[asyncpg.Record]]:
+        async def batch(subject_ids: list[int]) -> list[list[asyncpg.Record]]:
+            column = t.claim_subject.c[subject_column]
+            statement: Select[Any] = (
+                select(t.claim, column.label("_subject"))
+                .join_from(t.claim, t.claim_subject, t.claim_subject.c.claim_id == t.claim.c.id)
+                .where(column.in_(subject_ids))
+                .order_by(t.claim.c.id)
+            )
+            grouped: dict[int, list[asyncpg.Record]] = {s: [] for s in subject_ids}
+            for row in await self.db.fetch(statement):
+                grouped[row["_subject"]].append(row)
+            return [grouped[s] for s in subject_ids]
+
+        return self._get(("claims", subject_column), batch)
+
+    def claim_subjects(self) -> DataLoader[int, asyncpg.Record | None]:
+        async def batch(claim_ids: list[int]) -> list[asyncpg.Record | None]:
+            statement = select(t.claim_subject).where(t.claim_subject.c.claim_id.in_(claim_ids))
+            found: dict[int, asyncpg.Record] = {}
+            for row in await self.db.fetch(statement.order_by(t.claim_subject.c.id)):
+                found.setdefault(row["claim_id"], row)
+            return [found.get(c) for c in claim_ids]
+
+        return self._get(("claim_subjects",), batch)
+
+    def fx(self) -> DataLoader[tuple[str, dt.date | None], asyncpg.Record | None]:
+        """The latest USD rate on or before a date (or the latest known, for undated facts)."""
+
+        async def batch(
+            keys: list[tuple[str, dt.date | None]],
+        ) -> list[asyncpg.Record | None]:
+            found: list[asyncpg.Record | None] = []
+            # One statement for all keys: a LATERAL lookup per (currency, date) pair.
+            rows = await self.db.fetch_sql(
+                """
+                SELECT k.i, r.currency, r.rate_on, r.usd_per_unit, r.source
+                FROM unnest($1::text[], $2::date[]) WITH ORDINALITY AS k(currency, on_date, i)
+                LEFT JOIN LATERAL (
+                    SELECT * FROM fx_rate f
+                    WHERE f.currency = k.currency
+                      AND f.rate_on <= coalesce(k.on_date, 'infinity'::date)
+                    ORDER BY f.rate_on DESC LIMIT 1
+                ) r ON true
+                ORDER BY k.i
+                """,
+                [[k[0] for k in keys], [k[1] for k in keys]],
+            )
+            for row in rows:
+                found.append(row if row["currency"] is not None else None)
+            return found
+
+        return self._get(("fx",), batch)
+
+
+def link_column(column: ColumnElement[Any]) -> Link:
+    return lambda parent: column == parent
+
+
+def link_exists(statement: Callable[[ColumnElement[Any]], Select[Any]]) -> Link:
+    return lambda parent: statement(parent).exists()
+
+
+class Context(BaseContext):
+    """What every resolver can reach: settings and the request's loaders."""
+
+    def __init__(self, db: LazyDb, settings: Settings) -> None:
+        super().__init__()
+        self.db = db
+        self.settings = settings
+        self.loaders = Loaders(db, settings)

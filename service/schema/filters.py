@@ -1,0 +1,347 @@
+"""Filter and ordering inputs. Each filter becomes a hashable tree (see repository.filters)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from service.repository.filters import FilterNode
+from service.schema.common import (
+    ConsiderationKind,
+    EventKind,
+    OrderDirection,
+    OrganizationKind,
+    RoundStatus,
+    RoundType,
+    SourceKind,
+)
+from service.schema.ids import GlobalIdError, decode_id_of
+from service.schema.relay import user_error
+
+_LOGICAL = {"and_", "or_", "not_"}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def _leaf_ops(leaf: Any) -> list[tuple[str, Any]]:
+    if isinstance(leaf, bool):
+        return [("eq", leaf)]
+    converter = getattr(leaf, "ops", None)
+    if converter is not None:
+        ops: list[tuple[str, Any]] = converter()
+        return ops
+    return [
+        (f.name.rstrip("_"), _plain(getattr(leaf, f.name)))
+        for f in dataclasses.fields(leaf)
+        if getattr(leaf, f.name) is not None
+    ]
+
+
+def to_node(filter_input: Any | None) -> FilterNode | None:
+    """A filter input → ("and", (...)) of its leaves and its and/or/not branches."""
+    if filter_input is None:
+        return None
+    parts: list[FilterNode] = []
+    for f in dataclasses.fields(filter_input):
+        value = getattr(filter_input, f.name)
+        if value is None:
+            continue
+        if f.name == "and_":
+            parts.append(("and", tuple(n for v in value if (n := to_node(v)) is not None)))
+        elif f.name == "or_":
+            parts.append(("or", tuple(n for v in value if (n := to_node(v)) is not None)))
+        elif f.name == "not_":
+            inner = to_node(value)
+            if inner is not None:
+                parts.append(("not", inner))
+        else:
+            parts.extend(("leaf", _camel(f.name), op, v) for op, v in _leaf_ops(value))
+    return ("and", tuple(parts))
+
+
+def _ids(values: list[strawberry.ID] | None, type_name: str) -> tuple[int, ...]:
+    try:
+        return tuple(decode_id_of(str(v), type_name) for v in values or [])
+    except GlobalIdError as exc:
+        raise user_error(str(exc)) from exc
+
+
+@strawberry.input(description="Matches text exactly, or any of several values.")
+class StringFilter:
+    eq: str | None = strawberry.field(default=None, description="Equal to this.")
+    in_: list[str] | None = strawberry.field(name="in", default=None, description="Any of these.")
+
+    def ops(self) -> list[tuple[str, Any]]:
+        out: list[tuple[str, Any]] = []
+        if self.eq:
+            out.append(("eq", self.eq))
+        if self.in_:
+            out.append(("in", tuple(self.in_)))
+        return out
+
+
+@strawberry.input(
+    description="Matches a name in any of its stored forms (every language and script), "
+    "ignoring case, accents and Arabic vowel marks."
+)
+class NameFilter:
+    contains: str | None = strawberry.field(default=None, description="Substring match.")
+    eq: str | None = strawberry.field(default=None, description="Whole-name match.")
+    in_: list[str] | None = strawberry.field(name="in", default=None, description="Any of these.")
+
+    def ops(self) -> list[tuple[str, Any]]:
+        out: list[tuple[str, Any]] = []
+        if self.contains is not None:
+            if not self.contains.strip():
+                raise user_error("`name.contains` must not be blank.")
+            out.append(("contains", self.contains))
+        if self.eq is not None:
+            out.append(("eq", self.eq))
+        if self.in_ is not None:
+            out.append(("in", tuple(self.in_)))
+        return out
+
+
+@strawberry.input(description="Organizations given by global IDs and/or slugs (any of them).")
+class OrganizationMatch:
+    ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Global IDs.")
+    slugs: list[str] | None = strawberry.field(default=None, description="Slugs.")
+
+    def ops(self) -> list[tuple[str, Any]]:
+        return [("match", (_ids(self.ids, "Organization"), tuple(self.slugs or ())))]
+
+
+@strawberry.input(description="A date range; either bound may be left open (bounds inclusive).")
+class DateRangeFilter:
+    gte: dt.date | None = strawberry.field(default=None, description="On or after.")
+    lte: dt.date | None = strawberry.field(default=None, description="On or before.")
+
+
+@strawberry.input(description="Matches organization kinds: any of those given.")
+class OrganizationKindFilter:
+    eq: OrganizationKind | None = strawberry.field(default=None, description="Equal to this.")
+    in_: list[OrganizationKind] | None = strawberry.field(
+        name="in", default=None, description="Any of these."
+    )
+
+
+@strawberry.input(description="Matches ISO 3166-1 alpha-2 country codes.")
+class CountryFilter:
+    eq: str | None = strawberry.field(default=None, description="Equal to this.")
+    in_: list[str] | None = strawberry.field(name="in", default=None, description="Any of these.")
+
+
+@strawberry.input(description="Matches round types.")
+class RoundTypeFilter:
+    eq: RoundType | None = strawberry.field(default=None, description="Equal to this.")
+    in_: list[RoundType] | None = strawberry.field(
+        name="in", default=None, description="Any of these."
+    )
+
+
+@strawberry.input(description="Matches round statuses.")
+class RoundStatusFilter:
+    eq: RoundStatus | None = strawberry.field(default=None, description="Equal to this.")
+    in_: list[RoundStatus] | None = strawberry.field(
+        name="in", default=None, description="Any of these."
+    )
+
+
+@strawberry.input(description="Matches consideration kinds: any component of one of these kinds.")
+class ConsiderationKindFilter:
+    eq: ConsiderationKind | None = strawberry.field(default=None, description="Equal to this.")
+    in_: list[ConsiderationKind] | None = strawberry.field(
+        name="in", default=None, description="Any of these."
+    )
+
+
+@strawberry.input(description="Matches event kinds.")
+class EventKindFilter:
+    eq: EventKind | None = strawberry.field(default=None, description="Equal to this.")
+    in_: list[EventKind] | None = strawberry.field(
+        name="in", default=None, description="Any of these."
+    )
+
+
+@strawberry.input(description="Matches source kinds.")
+class SourceKindFilter:
+    eq: SourceKind | None = strawberry.field(default=None, description="Equal to this.")
+    in_: list[SourceKind] | None = strawberry.field(
+        name="in", default=None, description="Any of these."
+    )
+
+
+@strawberry.input(description="Filters organizations; all given conditions must hold.")
+class OrganizationFilter:
+    and_: list[OrganizationFilter] | None = strawberry.field(
+        name="and", default=None, description="All of these."
+    )
+    or_: list[OrganizationFilter] | None = strawberry.field(
+        name="or", default=None, description="Any of these."
+    )
+    not_: OrganizationFilter | None = strawberry.field(
+        name="not", default=None, description="Not this."
+    )
+    slug: StringFilter | None = strawberry.field(default=None, description="By slug.")
+    kind: OrganizationKindFilter | None = strawberry.field(
+        default=None, description="Has any of these kinds."
+    )
+    country: CountryFilter | None = strawberry.field(default=None, description="By country.")
+    name: NameFilter | None = strawberry.field(
+        default=None, description="By any of its names, in any script."
+    )
+
+
+@strawberry.input(description="Filters funding rounds; all given conditions must hold.")
+class FundingRoundFilter:
+    and_: list[FundingRoundFilter] | None = strawberry.field(
+        name="and", default=None, description="All of these."
+    )
+    or_: list[FundingRoundFilter] | None = strawberry.field(
+        name="or", default=None, description="Any of these."
+    )
+    not_: FundingRoundFilter | None = strawberry.field(
+        name="not", default=None, description="Not this."
+    )
+    organization: OrganizationMatch | None = strawberry.field(
+        default=None, description="Raised by one of these organizations."
+    )
+    investor: OrganizationMatch | None = strawberry.field(
+        default=None, description="With one of these organizations among its investors."
+    )
+    announced: DateRangeFilter | None = strawberry.field(
+        default=None, description="Announced within this range (by the period's first day)."
+    )
+    round_type: RoundTypeFilter | None = strawberry.field(default=None, description="By type.")
+    status: RoundStatusFilter | None = strawberry.field(default=None, description="By status.")
+    consideration_kind: ConsiderationKindFilter | None = strawberry.field(
+        default=None, description="With an investment paid partly in one of these kinds."
+    )
+
+
+@strawberry.input(description="Filters investments; all given conditions must hold.")
+class InvestmentFilter:
+    and_: list[InvestmentFilter] | None = strawberry.field(
+        name="and", default=None, description="All of these."
+    )
+    or_: list[InvestmentFilter] | None = strawberry.field(
+        name="or", default=None, description="Any of these."
+    )
+    not_: InvestmentFilter | None = strawberry.field(
+        name="not", default=None, description="Not this."
+    )
+    investor: OrganizationMatch | None = strawberry.field(
+        default=None, description="Made by one of these organizations."
+    )
+    organization: OrganizationMatch | None = strawberry.field(
+        default=None, description="In a round raised by one of these organizations."
+    )
+    round: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="In one of these rounds (global IDs)."
+    )
+    is_lead: bool | None = strawberry.field(default=None, description="Lead investments only.")
+    consideration_kind: ConsiderationKindFilter | None = strawberry.field(
+        default=None, description="Paid partly in one of these kinds."
+    )
+
+
+def investment_filter_node(value: InvestmentFilter | None) -> FilterNode | None:
+    """``round`` takes a list of IDs; decode them before the generic conversion."""
+    if value is None:
+        return None
+    rounds = value.round
+    node = to_node(dataclasses.replace(value, round=None))
+    if rounds is not None and node is not None:
+        node = ("and", (*node[1], ("leaf", "round", "in", _ids(rounds, "FundingRound"))))
+    return node
+
+
+@strawberry.input(description="Filters people.")
+class PersonFilter:
+    name: StringFilter | None = strawberry.field(default=None, description="By name.")
+    slug: StringFilter | None = strawberry.field(default=None, description="By slug.")
+
+
+@strawberry.input(description="Filters products.")
+class ProductFilter:
+    name: StringFilter | None = strawberry.field(default=None, description="By name.")
+    organization: OrganizationMatch | None = strawberry.field(
+        default=None, description="Made by one of these organizations."
+    )
+
+
+@strawberry.input(description="Filters events.")
+class EventFilter:
+    kind: EventKindFilter | None = strawberry.field(default=None, description="By kind.")
+    occurred: DateRangeFilter | None = strawberry.field(
+        default=None, description="Occurred within this range."
+    )
+    organization: OrganizationMatch | None = strawberry.field(
+        default=None, description="Involving one of these organizations."
+    )
+
+
+@strawberry.input(description="Filters sources.")
+class SourceFilter:
+    kind: SourceKindFilter | None = strawberry.field(default=None, description="By kind.")
+    publisher: StringFilter | None = strawberry.field(default=None, description="By publisher.")
+
+
+@strawberry.enum(description="Orderings of organizations.")
+class OrganizationOrderField(Enum):
+    NAME = "NAME"
+    SLUG = "SLUG"
+    CREATED_AT = "CREATED_AT"
+
+
+@strawberry.input(description="One term of an organization ordering.")
+class OrganizationOrder:
+    field: OrganizationOrderField = strawberry.field(description="What to order by.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Ascending or descending."
+    )
+
+
+@strawberry.enum(description="Orderings of funding rounds.")
+class FundingRoundOrderField(Enum):
+    ANNOUNCED_ON = "ANNOUNCED_ON"
+    AMOUNT = "AMOUNT"
+    CREATED_AT = "CREATED_AT"
+
+
+@strawberry.input(description="One term of a funding-round ordering (undated rounds first).")
+class FundingRoundOrder:
+    field: FundingRoundOrderField = strawberry.field(description="What to order by.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Ascending or descending."
+    )
+
+
+@strawberry.enum(description="Orderings of investments.")
+class InvestmentOrderField(Enum):
+    IS_LEAD = "IS_LEAD"
+    AMOUNT = "AMOUNT"
+    CREATED_AT = "CREATED_AT"
+
+
+@strawberry.input(description="One term of an investment ordering.")
+class InvestmentOrder:
+    field: InvestmentOrderField = strawberry.field(description="What to order by.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Ascending or descending."
+    )
