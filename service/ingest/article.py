@@ -423,25 +423,29 @@ async def insert_dataset(conn: asyncpg.Connection, data: Dataset) -> None:
                 returning_id=False,
             )
 
+    # One claim row per subject: a claim is the source's support for one fact, so each fact's
+    # claims can be read (and later corrected) without touching another fact's. The data file
+    # lists several subjects under one entry only to avoid repeating the statement.
     for claim in data.claims:
-        claim_id = await _insert(
-            conn,
-            tables.claim,
-            {
-                "source_id": source_id,
-                "fact_ref": claim.fact,
-                "attribution": claim.attribution.value,
-                "attributed_to": claim.attributed_to,
-                "person_id": people[claim.person] if claim.person else None,
-                "organization_id": orgs[claim.organization] if claim.organization else None,
-                "stance": claim.stance.value,
-                "statement": claim.statement,
-                "quote": claim.quote,
-                "confidence": claim.confidence,
-            },
-            claim.label,
-        )
         for subject in claim.subjects:
+            where = f"{claim.label}.subjects[{subject.kind.value}: {subject.key}]"
+            claim_id = await _insert(
+                conn,
+                tables.claim,
+                {
+                    "source_id": source_id,
+                    "fact_ref": claim.fact,
+                    "attribution": claim.attribution.value,
+                    "attributed_to": claim.attributed_to,
+                    "person_id": people[claim.person] if claim.person else None,
+                    "organization_id": orgs[claim.organization] if claim.organization else None,
+                    "stance": claim.stance.value,
+                    "statement": claim.statement,
+                    "quote": claim.quote,
+                    "confidence": claim.confidence,
+                },
+                where,
+            )
             await _insert(
                 conn,
                 tables.claim_subject,
@@ -449,5 +453,5 @@ async def insert_dataset(conn: asyncpg.Connection, data: Dataset) -> None:
                     "claim_id": claim_id,
                     SUBJECT_COLUMNS[subject.kind]: ids[subject.kind][subject.key],
                 },
-                f"{claim.label}.subjects[{subject.kind.value}: {subject.key}]",
+                where,
             )
