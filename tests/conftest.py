@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 
 from service.db import migrate
@@ -51,3 +53,36 @@ async def pool(migrated_url: str) -> AsyncIterator[asyncpg.Pool]:
     pool = await create_pool(migrated_url, min_size=1, max_size=4)
     yield pool
     await pool.close()
+
+
+class Api:
+    """The real app over ASGI: POSTs GraphQL documents and returns the decoded response."""
+
+    def __init__(self, app: Any, client: httpx.AsyncClient) -> None:
+        self.app = app
+        self.client = client
+
+    async def query(
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        operation_name: str | None = None,
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = {"query": document, "variables": variables or {}}
+        if operation_name is not None:
+            payload["operationName"] = operation_name
+        response = await self.client.post("/graphql", json=payload)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+@pytest.fixture(scope="session")
+async def api(migrated_url: str) -> AsyncIterator[Api]:
+    from service.app import create_app
+
+    app = create_app(database_url=migrated_url)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield Api(app, client)
