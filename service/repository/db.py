@@ -36,6 +36,7 @@ class Db:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._log = statement_log
+        self._closed = False
 
     async def fetch(self, statement: ClauseElement) -> list[asyncpg.Record]:
         sql, args = compile_statement(statement)
@@ -43,6 +44,8 @@ class Db:
 
     async def fetch_sql(self, sql: str, args: Sequence[Any] = ()) -> list[asyncpg.Record]:
         async with self._lock:
+            if self._closed:
+                raise RuntimeError("the request's transaction has already ended")
             if self._log is not None:
                 self._log.append(sql)
             rows: list[asyncpg.Record] = await self._conn.fetch(sql, *args)

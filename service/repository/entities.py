@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, Select, Table, func, select
+from sqlalchemy import ColumnElement, Date, Select, Table, Text, cast, func, literal, select
 
 from service.db import tables as t
 from service.repository import filters as f
@@ -121,12 +121,18 @@ PERSON = Entity(
     (("NAME", False),),
 )
 
+# The date undated rows sort on, as the computed `sort_on` columns of rounds and events have it.
+_EARLIEST = cast(literal("0001-01-01", Text), Date)
+
 PERSON_ROLE = Entity(
     "person_role",
     t.person_role,
     _plain(t.person_role),
     {},
-    {"STARTED_ON": (func.coalesce(t.person_role.c.started_on, "0001-01-01"), "date")},
+    # Undated roles sort as the oldest, on the same 0001-01-01 as undated rounds and events.
+    # The fallback is cast in SQL: a bare string bind makes PostgreSQL refuse
+    # COALESCE(date, varchar), and asyncpg would send a date.min bind as -infinity.
+    {"STARTED_ON": (func.coalesce(t.person_role.c.started_on, _EARLIEST), "date")},
     (("STARTED_ON", True),),
 )
 

@@ -19,7 +19,21 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 import asyncpg
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, bindparam, func, or_, select, true
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from service.repository.db import Db
@@ -112,12 +126,23 @@ def decode_cursor(keys: Sequence[SortKey], cursor: str) -> tuple[Any, ...]:
     return tuple(_load(k.kind, v) for k, v in zip(keys, payload[1:], strict=True))
 
 
+def _bound(key: SortKey, value: Any) -> ColumnElement[Any]:
+    """A cursor value as a bind parameter its key can be compared with."""
+    if key.kind == "date":
+        # asyncpg sends date.min as -infinity, so the undated rows' 0001-01-01 would never
+        # equal it: send the date as text and let PostgreSQL read it.
+        return cast(literal(value.isoformat(), Text), Date)
+    # Typed explicitly: SQLAlchemy refuses `<`/`>` against a bare True/False.
+    return literal(value, key.expr.type)
+
+
 def _after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:
     """Rows strictly after ``values`` in the order ``keys`` describe."""
+    bound = [_bound(key, value) for key, value in zip(keys, values, strict=True)]
     terms = []
     for i, key in enumerate(keys):
-        equal = [keys[j].expr == values[j] for j in range(i)]
-        beyond = key.expr < values[i] if key.descending else key.expr > values[i]
+        equal = [keys[j].expr == bound[j] for j in range(i)]
+        beyond = key.expr < bound[i] if key.descending else key.expr > bound[i]
         terms.append(and_(*equal, beyond))
     return or_(*terms)
 
@@ -229,12 +254,14 @@ async def count_children(
     parent_ids: Sequence[int],
 ) -> dict[int, int]:
     parents = _parents(parent_ids)
-    counted = (
-        select(func.count())
-        .select_from(base.where(link(parents.c.id)).subquery())
-        .scalar_subquery()
+    # LATERAL, as for the pages: a plain derived table cannot see the parent id, and
+    # SQLAlchemy would silently cross-join the parents into it (every parent counting all rows).
+    child = base.where(link(parents.c.id)).lateral("c")
+    statement = (
+        select(parents.c.id, func.count(child.c.id))
+        .select_from(parents.outerjoin(child, true()))
+        .group_by(parents.c.id)
     )
-    statement = select(parents.c.id, counted)
     counts = {row[0]: int(row[1]) for row in await db.fetch(statement)}
     return {pid: counts.get(pid, 0) for pid in parent_ids}
 

@@ -6,6 +6,7 @@ field, whatever the number of parents.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable, Hashable, Sequence
 from contextlib import AsyncExitStack
@@ -37,6 +38,9 @@ class LazyDb(Db):
         self._settings = settings
         self._stack = AsyncExitStack()
         self._opened = False
+        # Sibling resolvers can reach their first statement together; without this they would
+        # each open a transaction and then share one connection through different locks.
+        self._opening = asyncio.Lock()
         self._statement_log = log
 
     async def _open(self) -> None:
@@ -48,11 +52,21 @@ class LazyDb(Db):
 
     async def fetch_sql(self, sql: str, args: Sequence[Any] = ()) -> list[asyncpg.Record]:
         if not self._opened:
-            await self._open()
+            async with self._opening:
+                if not self._opened:
+                    await self._open()
         return await super().fetch_sql(sql, args)
 
     async def close(self) -> None:
-        await self._stack.aclose()
+        if self._opened:
+            # A DataLoader batch runs in a task of its own, which the executor does not cancel
+            # when a sibling field fails: let its statement finish before the connection goes
+            # back to the pool, and refuse any statement after that.
+            async with self._lock:
+                self._closed = True
+                await self._stack.aclose()
+        else:
+            await self._stack.aclose()
 
 
 class Loaders:

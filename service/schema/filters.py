@@ -24,6 +24,10 @@ from service.schema.relay import user_error
 
 _LOGICAL = {"and_", "or_", "not_"}
 
+# Filter fields that take a plain list of global IDs, and the type those IDs must name. They are
+# decoded wherever they occur, so that they work inside `and`/`or`/`not` branches too.
+_ID_LISTS = {"round": "FundingRound"}
+
 
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
@@ -69,6 +73,9 @@ def to_node(filter_input: Any | None) -> FilterNode | None:
             inner = to_node(value)
             if inner is not None:
                 parts.append(("not", inner))
+        elif f.name in _ID_LISTS:
+            ids = _ids(value, _ID_LISTS[f.name])
+            parts.append(("leaf", _camel(f.name), "in", ids))
         else:
             parts.extend(("leaf", _camel(f.name), op, v) for op, v in _leaf_ops(value))
     return ("and", tuple(parts))
@@ -261,14 +268,8 @@ class InvestmentFilter:
 
 
 def investment_filter_node(value: InvestmentFilter | None) -> FilterNode | None:
-    """``round`` takes a list of IDs; decode them before the generic conversion."""
-    if value is None:
-        return None
-    rounds = value.round
-    node = to_node(dataclasses.replace(value, round=None))
-    if rounds is not None and node is not None:
-        node = ("and", (*node[1], ("leaf", "round", "in", _ids(rounds, "FundingRound"))))
-    return node
+    """An investment filter's tree (its `round` IDs are decoded by ``to_node``)."""
+    return to_node(value)
 
 
 @strawberry.input(description="Filters people.")
