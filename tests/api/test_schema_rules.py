@@ -1,0 +1,105 @@
+"""Rules of the GraphQL contract that hold for the whole schema, so they cannot regress."""
+
+from __future__ import annotations
+
+import re
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    get_named_type,
+)
+from graphql import GraphQLScalarType as Scalar
+
+from service.schema import build_schema
+from service.schema.nodes import NODE_TYPES
+
+BUILT_IN = {"String", "Int", "Float", "Boolean", "ID"}
+
+
+def schema() -> GraphQLSchema:
+    return build_schema()._schema
+
+
+def own_types() -> list[GraphQLNamedType]:
+    return [
+        named
+        for name, named in schema().type_map.items()
+        if not name.startswith("__") and name not in BUILT_IN
+    ]
+
+
+def test_every_type_has_a_description() -> None:
+    types = own_types()
+    assert len(types) > 50
+    assert [t.name for t in types if not (t.description or "").strip()] == []
+
+
+def test_every_field_and_input_field_has_a_description() -> None:
+    missing: list[str] = []
+    for named in own_types():
+        if isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
+            missing += [
+                f"{named.name}.{name}"
+                for name, field in named.fields.items()
+                if not (field.description or "").strip()
+            ]
+    assert missing == []
+
+
+def test_enum_values_are_upper_snake_case() -> None:
+    bad = [
+        f"{named.name}.{value}"
+        for named in own_types()
+        if isinstance(named, GraphQLEnumType)
+        for value in named.values
+        if not re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*", value)
+    ]
+    assert bad == []
+
+
+def test_no_float_anywhere() -> None:
+    """Money and other exact numbers go out as decimal strings, never as Float."""
+    floats = [
+        f"{named.name}.{name}"
+        for named in own_types()
+        if isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType)
+        for name, field in named.fields.items()
+        if isinstance(get_named_type(field.type), Scalar)
+        and get_named_type(field.type).name == "Float"
+    ]
+    assert floats == []
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def test_every_non_null_field_of_a_node_maps_to_a_not_null_column() -> None:
+    """A non-null field read from a nullable column would turn a NULL into an error that wipes
+    out its parent; the schema and the tables must agree."""
+    checked = 0
+    nullable: list[str] = []
+    for type_name, node_type in NODE_TYPES.items():
+        graphql_type = schema().type_map[type_name]
+        assert isinstance(graphql_type, GraphQLObjectType)
+        columns = node_type.entity.table.c
+        for field_name, field in graphql_type.fields.items():
+            if not isinstance(field.type, GraphQLNonNull) or field_name == "id":
+                continue
+            column_name = snake(field_name)
+            # A non-null object field is read through its foreign key.
+            candidates = [column_name, f"{column_name}_id"]
+            column = next((columns[c] for c in candidates if c in columns), None)
+            if column is None:
+                continue  # computed (lists, connections), not read from one column
+            checked += 1
+            if column.nullable:
+                nullable.append(f"{type_name}.{field_name} ← {column.table.name}.{column.name}")
+    assert nullable == []
+    assert checked > 40
