@@ -1,0 +1,203 @@
+"""A deterministic generator of realistic investment data (``stakegraph generate``).
+
+``build_dataset(orgs=N, seed=S)`` draws a whole market from one ``random.Random(S)``: about
+20% of the N organizations invest (VC firms with power-law activity, corporates, clouds,
+platforms, chipmakers, sovereign funds), most of the rest are start-ups raising one to eight
+rounds each; see the ``generator_*`` modules for each part. The same N and S give the same
+rows on any machine: no hashing, set order, clock or platform-dependent draw reaches the
+output, and every row carries the same fixed ``created_at``.
+
+Two writers:
+
+* ``generate_into_database`` COPYs the rows into a migrated database in one transaction, with
+  ids after those already present; generated slugs end in ``-g<seed>-<n>``, so the article
+  dataset (or another seed) can share the database.
+* ``generate_jsonl`` writes the same records as JSON Lines, the format the bulk import reads.
+
+JSON Lines format
+-----------------
+UTF-8, one record per line, ``\\n``-terminated. Each line is a JSON object in canonical form:
+keys sorted, no whitespace (``","`` and ``":"`` separators), non-ASCII written as is. Fields
+mirror the table columns, with these rules:
+
+* ``"type"`` names the table: ``fx_rate``, ``credit_type``, ``organization``, ``person``,
+  ``person_role``, ``product``, ``product_alternative``, ``credit_program``,
+  ``funding_round``, ``investment``, ``relationship``, ``compute_asset``, ``event``,
+  ``source``, ``claim``. Records come in that order (a record only refers to records above
+  it), and within a type in generation order.
+* No database ids. A record is identified by its ``slug`` (organization, person, product,
+  credit_type, credit_program, event, source) or else by a ``key``:
+  ``funding_round`` ``<org slug>/round-<n>``; ``investment`` ``<round key>/<investor slug>``;
+  ``person_role`` ``<person slug>/role-<n>``; ``compute_asset`` ``<owner slug>/compute-<n>``;
+  ``relationship`` ``<KIND>/<source slug>/<target slug>``; ``claim``
+  ``<source slug>/claim-<n>``; a consideration component is ``<investment key>/<position>``.
+* A reference column ``x_id`` becomes field ``x`` holding the referenced record's slug or key
+  (``organization``, ``parent``, ``round``, ``investor``, ``provider``, ``credit_type``,
+  ``credit_program``, ``spend_restricted_to``, ``source``, ``target``, ``owner``,
+  ``chip_vendor``, ``person``, ``product``, ``alternative_to``).
+* Short closed lists are embedded in their owner: ``organization.names`` (``value``,
+  ``language``, ``script``, ``kind``, ``is_primary``), ``investment.consideration`` (the
+  component columns, with ``position``), ``event.participants`` (``organization``, ``role``),
+  ``claim.subjects`` (``{"type": <table>, "key": <slug or key>}``).
+* Decimals (money, shares, rates, confidence) are strings in their shortest exact form, never
+  in exponent notation (``"12500000"``, ``"0.45"``, ``"1"``); dates are ISO ``YYYY-MM-DD``
+  (a partial date is ``x_on`` with ``x_precision``, the date being the period's first day);
+  booleans and arrays are JSON's. A null column is left out.
+
+Example (wrapped here; one line in the file)::
+
+    {"committed_amount":"2500000","committed_currency":"USD","committed_estimated":false,
+     "consideration":[{"estimated":false,"kind":"CASH","position":0,"share_max":"1",
+     "share_min":"1","value_amount":"2500000","value_currency":"USD",
+     "value_estimated":false}],"investor":"harbor-peak-capital-g7-12","is_lead":true,
+     "key":"novagen-ai-g7-40/round-1/harbor-peak-capital-g7-12",
+     "round":"novagen-ai-g7-40/round-1","stake_estimated":false,"type":"investment"}
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+
+from service.db.urls import asyncpg_dsn
+from service.ingest.generator_claims import generate_claims
+from service.ingest.generator_consideration import ConsiderationMaker, generate_credit_programs
+from service.ingest.generator_copy import GenerateError, write_dataset
+from service.ingest.generator_fx import FxTable
+from service.ingest.generator_graph import (
+    generate_compute_assets,
+    generate_events,
+    generate_relationships,
+)
+from service.ingest.generator_jsonl import write_jsonl
+from service.ingest.generator_model import CREDIT_TYPES, Dataset
+from service.ingest.generator_orgs import MIN_ORGS, generate_organizations
+from service.ingest.generator_people import generate_people
+from service.ingest.generator_products import generate_products
+from service.ingest.generator_progress import Progress
+from service.ingest.generator_rounds import generate_rounds
+
+__all__ = [
+    "GenerateError",
+    "GenerateReport",
+    "build_dataset",
+    "generate_into_database",
+    "generate_jsonl",
+]
+
+
+@dataclass(slots=True)
+class GenerateReport:
+    """What a run produced: rows per table, and where the time went."""
+
+    row_counts: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.row_counts.values())
+
+
+def _check(orgs: int, seed: int) -> None:
+    if orgs < MIN_ORGS:
+        raise GenerateError(f"--orgs must be at least {MIN_ORGS}")
+    if seed < 0:
+        raise GenerateError("--seed must be a non-negative integer")
+
+
+def build_dataset(
+    *,
+    orgs: int,
+    seed: int,
+    id_bases: Mapping[str, int] | None = None,
+    credit_type_ids: Mapping[str, int] | None = None,
+    progress: Progress | None = None,
+) -> Dataset:
+    """The whole generated market, rows in memory; ids start after ``id_bases`` (default 0)."""
+    _check(orgs, seed)
+    progress = progress or Progress(enabled=False)
+    rng = random.Random(seed)
+    ds = Dataset(
+        seed=seed,
+        orgs=orgs,
+        id_bases=id_bases or {},
+        credit_type_ids=credit_type_ids
+        or {slug: n for n, (slug, *_) in enumerate(CREDIT_TYPES, start=1)},
+    )
+    progress.phase("generating organizations")
+    fx = FxTable(rng)
+    ds.fx_rates = fx.rows
+    org_facts = generate_organizations(rng, ds)
+    progress.phase("generating people")
+    people = generate_people(rng, ds, org_facts)
+    generate_products(rng, ds, org_facts)
+    programs = generate_credit_programs(rng, ds, org_facts)
+    progress.phase("generating rounds")
+    consideration = ConsiderationMaker(ds, org_facts, programs)
+    rounds = generate_rounds(rng, ds, org_facts, people, fx, consideration)
+    progress.phase("generating relationships")
+    generate_relationships(rng, ds, org_facts)
+    generate_compute_assets(rng, ds, org_facts)
+    generate_events(rng, ds, org_facts)
+    progress.phase("generating claims")
+    generate_claims(rng, ds, org_facts, people, rounds)
+    return ds
+
+
+async def generate_into_database(
+    url: str, *, orgs: int, seed: int, progress: Progress | None = None
+) -> GenerateReport:
+    """Generates and COPYs the dataset into the (migrated) database at ``url``."""
+    _check(orgs, seed)
+    progress = progress or Progress()
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def build(id_bases: dict[str, int], credit_type_ids: dict[str, int]) -> Dataset:
+        begun = time.perf_counter()
+        ds = build_dataset(
+            orgs=orgs,
+            seed=seed,
+            id_bases=id_bases,
+            credit_type_ids=credit_type_ids,
+            progress=progress,
+        )
+        timings["generate"] = time.perf_counter() - begun
+        return ds
+
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        ds = await write_dataset(conn, build, progress)
+    finally:
+        await conn.close()
+        progress.close()
+    timings["total"] = time.perf_counter() - started
+    timings["write"] = timings["total"] - timings.get("generate", 0.0)
+    return GenerateReport(ds.row_counts(), timings)
+
+
+def generate_jsonl(
+    path: Path, *, orgs: int, seed: int, progress: Progress | None = None
+) -> GenerateReport:
+    """Writes the dataset for ``orgs`` and ``seed`` to ``path`` as JSON Lines."""
+    progress = progress or Progress()
+    started = time.perf_counter()
+    ds = build_dataset(orgs=orgs, seed=seed, progress=progress)
+    generated = time.perf_counter()
+    progress.phase("writing JSON Lines")
+    write_jsonl(ds, path)
+    progress.close()
+    finished = time.perf_counter()
+    return GenerateReport(
+        ds.row_counts(),
+        {
+            "generate": generated - started,
+            "write": finished - generated,
+            "total": finished - started,
+        },
+    )

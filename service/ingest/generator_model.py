@@ -1,0 +1,189 @@
+"""The generated dataset: rows as plain tuples per table, in the order the tables are loaded.
+
+Rows are tuples in a fixed column order (one per table, ``TABLES`` below) rather than objects:
+at a million investments the per-row cost of a dataclass or a dict is most of the run time.
+Ids are allocated here, after the largest id already in the target database, so that generated
+rows never collide with existing ones (the article dataset) and an empty database always gets
+the same ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+Row = tuple[Any, ...]
+
+# Every row gets this creation time instead of now(): two runs must give identical rows.
+GENERATED_AT = datetime(2026, 1, 1, tzinfo=UTC)
+
+# (table, columns in row order, has created_at/updated_at). Computed columns (normalized names,
+# sort keys) are left to PostgreSQL; the timestamps are appended by the database writer.
+TABLES: tuple[tuple[str, tuple[str, ...], bool], ...] = tuple(
+    (name, tuple(columns.split()), stamped)
+    for name, columns, stamped in (
+        (
+            "organization",
+            "id slug name kinds country founded_on founded_precision parent_id website description",
+            True,
+        ),
+        ("organization_name", "id organization_id value language script kind is_primary", False),
+        ("person", "id slug name native_name description", True),
+        (
+            "person_role",
+            "id person_id organization_id kind title started_on started_precision ended_on "
+            "ended_precision",
+            True,
+        ),
+        (
+            "product",
+            "id slug name organization_id category launched_on launched_precision description",
+            True,
+        ),
+        ("product_alternative", "product_id alternative_to_id market", False),
+        (
+            "credit_program",
+            "id slug name provider_id credit_type_id in_exchange_for terms started_on "
+            "started_precision ended_on ended_precision",
+            True,
+        ),
+        (
+            "funding_round",
+            "id organization_id round_type status announced_on announced_precision raised_amount "
+            "raised_currency raised_estimated pre_money_amount pre_money_currency "
+            "pre_money_estimated post_money_amount post_money_currency post_money_estimated "
+            "description",
+            True,
+        ),
+        (
+            "investment",
+            "id round_id investor_id is_lead committed_amount committed_currency "
+            "committed_estimated stake_min stake_max stake_estimated description",
+            True,
+        ),
+        (
+            "consideration_component",
+            "id investment_id position kind credit_type_id credit_program_id value_amount "
+            "value_currency value_estimated share_min share_max estimated provider_id escrow "
+            "recognized_as_revenue_by_provider spend_restricted_to_id spend_restriction "
+            "description",
+            False,
+        ),
+        (
+            "relationship",
+            "id kind source_id target_id started_on started_precision ended_on ended_precision "
+            "description",
+            True,
+        ),
+        (
+            "compute_asset",
+            "id owner_id chip_vendor_id chip_model quantity quantity_estimated cluster_size "
+            "regions acquired_on acquired_precision description",
+            True,
+        ),
+        ("event", "id slug kind title description occurred_on occurred_precision", True),
+        ("event_participant", "event_id organization_id role", False),
+        (
+            "source",
+            "id slug kind publisher title language url published_on published_precision "
+            "description",
+            True,
+        ),
+        (
+            "claim",
+            "id source_id fact_ref attribution attributed_to person_id organization_id stance "
+            "statement quote confidence",
+            True,
+        ),
+        (
+            "claim_subject",
+            "id claim_id organization_id person_role_id product_id funding_round_id "
+            "investment_id consideration_component_id credit_program_id relationship_id "
+            "compute_asset_id event_id",
+            False,
+        ),
+    )
+)
+TABLE_NAMES: tuple[str, ...] = tuple(name for name, _, _ in TABLES)
+# Tables without an id column of their own (association tables keyed by their references).
+KEYLESS: frozenset[str] = frozenset({"product_alternative", "event_participant"})
+ID_TABLES: tuple[str, ...] = tuple(name for name in TABLE_NAMES if name not in KEYLESS)
+
+# Reference data the generator needs; upserted by slug, so the article's rows are reused.
+# (slug, name, consideration kind, unit, description)
+CREDIT_TYPES: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "cloud-compute-credits",
+        "Cloud compute credits",
+        "CLOUD_CREDITS",
+        "CURRENCY",
+        "Credits redeemable for compute on the provider's cloud.",
+    ),
+    (
+        "gpu-hours",
+        "GPU hours",
+        "CLOUD_CREDITS",
+        "GPU_HOURS",
+        "Reserved accelerator time on the provider's clusters.",
+    ),
+    (
+        "traffic-promotion",
+        "Traffic promotion",
+        "TRAFFIC_PROMOTION",
+        "CURRENCY",
+        "Promotion of the investee's products on the investor's platform.",
+    ),
+    (
+        "technical-services",
+        "Technical services",
+        "SERVICES",
+        "CURRENCY",
+        "Engineering, legal or go-to-market services in kind.",
+    ),
+)
+
+
+class TableRows:
+    """One table's generated rows and where its ids start."""
+
+    __slots__ = ("columns", "id_base", "name", "rows", "stamped")
+
+    def __init__(self, name: str, columns: tuple[str, ...], stamped: bool, id_base: int) -> None:
+        self.name = name
+        self.columns = columns
+        self.stamped = stamped
+        self.id_base = id_base
+        self.rows: list[Row] = []
+
+    def next_id(self) -> int:
+        return self.id_base + len(self.rows) + 1
+
+
+class Dataset:
+    """All generated rows, table by table, in load order."""
+
+    def __init__(
+        self,
+        *,
+        seed: int,
+        orgs: int,
+        id_bases: Mapping[str, int],
+        credit_type_ids: Mapping[str, int],
+    ) -> None:
+        self.seed = seed
+        self.orgs = orgs
+        self.credit_type_ids = dict(credit_type_ids)
+        # (currency, rate_on, usd_per_unit, source): upserted, not copied, as the article may
+        # already have rates for some of these days.
+        self.fx_rates: list[Row] = []
+        self.tables: dict[str, TableRows] = {
+            name: TableRows(name, columns, stamped, id_bases.get(name, 0))
+            for name, columns, stamped in TABLES
+        }
+
+    def __getitem__(self, name: str) -> TableRows:
+        return self.tables[name]
+
+    def row_counts(self) -> dict[str, int]:
+        return {name: len(table.rows) for name, table in self.tables.items()}
