@@ -25,6 +25,22 @@ def compile_statement(statement: ClauseElement) -> tuple[str, list[Any]]:
     return compiled.string, [params[name] for name in order]
 
 
+class UnstorableText(ValueError):
+    """Text PostgreSQL cannot hold (a NUL character): the caller's input, not a server fault.
+
+    ``extensions`` is what graphql-core copies onto the error it reports for this exception.
+    """
+
+    extensions = {"code": "BAD_USER_INPUT"}
+
+
+def _check_text(args: Sequence[Any]) -> None:
+    for arg in args:
+        values = arg if isinstance(arg, list | tuple) else (arg,)
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise UnstorableText("Text arguments must not contain the NUL character (U+0000).")
+
+
 class Db:
     """Serialises a request's statements on its connection.
 
@@ -43,6 +59,7 @@ class Db:
         return await self.fetch_sql(sql, args)
 
     async def fetch_sql(self, sql: str, args: Sequence[Any] = ()) -> list[asyncpg.Record]:
+        _check_text(args)
         async with self._lock:
             if self._closed:
                 raise RuntimeError("the request's transaction has already ended")

@@ -254,3 +254,19 @@ async def test_other_lists_filters(gql: Gql) -> None:
         "sources": {"totalCount": 1},
         "none": {"totalCount": 0},
     }
+
+
+async def test_text_with_a_nul_character_is_refused_as_user_input(gql: Gql) -> None:
+    # PostgreSQL cannot hold U+0000 in text; that is the caller's input, not a server fault,
+    # and the sibling fields in flight must not turn it into a failed request.
+    body = await gql(
+        """query($text: String!) {
+             all: organizations(first: 100) { nodes { investments { nodes { id } } } }
+             named: organizations(filter: {name: {contains: $text}}) { totalCount }
+             bySlug: organization(slug: $text) { id }
+           }""",
+        {"text": "ali\u0000baba"},
+    )
+    errors = body["errors"]
+    assert {e["extensions"]["code"] for e in errors} == {"BAD_USER_INPUT"}
+    assert {e["path"][0] for e in errors} == {"named", "bySlug"}

@@ -14,7 +14,6 @@ from graphql import (
     GraphQLSchema,
     get_named_type,
 )
-from graphql import GraphQLScalarType as Scalar
 
 from service.schema import build_schema
 from service.schema.nodes import NODE_TYPES
@@ -63,17 +62,39 @@ def test_enum_values_are_upper_snake_case() -> None:
     assert bad == []
 
 
-def test_no_float_anywhere() -> None:
-    """Money and other exact numbers go out as decimal strings, never as Float."""
-    floats = [
+# Fields carrying exact numbers (money, shares, rates, confidence): decimal strings, never
+# Int or Float, which would lose their format or precision.
+EXACT_NUMBERS = {
+    "Money": {"amount", "amountUsd"},
+    "UsdRate": {"rate"},
+    "ShareRange": {"min", "max"},
+    "Claim": {"confidence"},
+}
+
+
+def test_exact_numbers_are_decimal_strings() -> None:
+    types = schema().type_map
+    found: dict[str, dict[str, str]] = {}
+    for type_name, field_names in EXACT_NUMBERS.items():
+        graphql_type = types[type_name]
+        assert isinstance(graphql_type, GraphQLObjectType)
+        found[type_name] = {
+            name: get_named_type(graphql_type.fields[name].type).name for name in field_names
+        }
+    assert found == {
+        type_name: dict.fromkeys(field_names, "String")
+        for type_name, field_names in EXACT_NUMBERS.items()
+    }
+    money_fields = [
         f"{named.name}.{name}"
         for named in own_types()
-        if isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType)
+        if isinstance(named, GraphQLObjectType)
         for name, field in named.fields.items()
-        if isinstance(get_named_type(field.type), Scalar)
-        and get_named_type(field.type).name == "Float"
+        if name in ("amount", "preMoneyValuation", "postMoneyValuation")
+        and named.name != "Money"
+        and get_named_type(field.type).name != "Money"
     ]
-    assert floats == []
+    assert money_fields == []
 
 
 def snake(name: str) -> str:
