@@ -17,12 +17,15 @@ serve: $(STAMP) assets
 
 test: $(STAMP) assets lint typecheck pytest
 
+# bench/ joins the checks once it exists.
+CHECKED := service tests $(wildcard bench)
+
 lint: $(STAMP)
-	$(BIN)/ruff check service tests migrations bench
-	$(BIN)/ruff format --check service tests bench
+	$(BIN)/ruff check $(CHECKED) migrations
+	$(BIN)/ruff format --check $(CHECKED) migrations
 
 typecheck: $(STAMP)
-	$(BIN)/mypy service tests bench
+	$(BIN)/mypy $(CHECKED)
 
 pytest: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)

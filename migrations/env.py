@@ -20,15 +20,17 @@ target_metadata = metadata
 
 
 def _url() -> str:
-    explicit = context.get_x_argument(as_dictionary=True).get("url") or config.attributes.get(
-        "url"
-    )
+    explicit = context.get_x_argument(as_dictionary=True).get("url") or config.attributes.get("url")
     return sqlalchemy_url(explicit or resolve_database_url())
 
 
-def _include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def _include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     # Extension-owned objects are not ours to compare.
-    return not (type_ == "table" and reflected and compare_to is None and name not in metadata.tables)
+    return not (
+        type_ == "table" and reflected and compare_to is None and name not in metadata.tables
+    )
 
 
 def run_migrations_offline() -> None:
