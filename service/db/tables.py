@@ -204,8 +204,27 @@ person = Table(
     Column("native_name", Text),
     Column("description", Text),
     *_timestamps(),
+    # Search matches people by their Latin and native names, folded as organization names are.
+    Column("name_normalized", Text, Computed(f"{NORMALIZE_FUNCTION}(name)", persisted=True)),
+    Column(
+        "native_name_normalized",
+        Text,
+        Computed(f"{NORMALIZE_FUNCTION}(native_name)", persisted=True),
+    ),
     CheckConstraint("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name="slug_format"),
     Index("ix_person_name_id", "name", "id"),
+    Index(
+        "ix_person_name_normalized_trgm",
+        "name_normalized",
+        postgresql_using="gin",
+        postgresql_ops={"name_normalized": "gin_trgm_ops"},
+    ),
+    Index(
+        "ix_person_native_name_normalized_trgm",
+        "native_name_normalized",
+        postgresql_using="gin",
+        postgresql_ops={"native_name_normalized": "gin_trgm_ops"},
+    ),
 )
 
 person_role = Table(
@@ -238,9 +257,16 @@ product = Table(
     *_partial_date("launched"),
     Column("description", Text),
     *_timestamps(),
+    Column("name_normalized", Text, Computed(f"{NORMALIZE_FUNCTION}(name)", persisted=True)),
     CheckConstraint("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name="slug_format"),
     Index(None, "organization_id"),
     Index("ix_product_name_id", "name", "id"),
+    Index(
+        "ix_product_name_normalized_trgm",
+        "name_normalized",
+        postgresql_using="gin",
+        postgresql_ops={"name_normalized": "gin_trgm_ops"},
+    ),
 )
 
 product_alternative = Table(
@@ -358,6 +384,8 @@ consideration_component = Table(
     Index(None, "provider_id"),
     Index(None, "credit_type_id"),
     Index(None, "credit_program_id"),
+    # Which start-ups must spend their money on a given platform (dependency analytics).
+    Index(None, "spend_restricted_to_id"),
     comment="What an investor gives for its stake: cash, credits, promotion, with strings "
     "attached.",
 )

@@ -7,7 +7,13 @@ from strawberry.extensions import ParserCache, ValidationCache
 
 from service.config import Settings, get_settings
 from service.schema.limits import query_limits
-from service.schema.query import Query
+from service.schema.query import Query as ReadQuery
+from service.schema.search import SearchQuery
+
+
+@strawberry.type(description="Who invests in which AI start-ups, in which rounds, and with what.")
+class Query(ReadQuery, SearchQuery):
+    """The read API's entry points, plus search and the analytics."""
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

@@ -1,0 +1,100 @@
+"""Shared pieces of the analytics: USD ranges, conversions, scope resolution, SQL embedding."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy.sql import ClauseElement
+
+from service.repository.db import Db, compile_statement
+
+CENT = Decimal("0.01")
+
+# The latest USD rate of a currency on or before a fact's date (the latest of all for undated
+# facts): the rule `Money.amountUsd` follows, so analytics and the read API agree to the cent.
+# Used as ``LEFT JOIN LATERAL (<USD_RATE>) alias ON true`` with {currency} and {on} filled in.
+USD_RATE = """
+    SELECT f.usd_per_unit FROM fx_rate f
+    WHERE f.currency = {currency} AND f.rate_on <= coalesce({on}, 'infinity'::date)
+    ORDER BY f.rate_on DESC LIMIT 1
+"""
+
+
+class AnalyticsInputError(ValueError):
+    """Input an analytic cannot answer (unknown slug, bad range); reported as BAD_USER_INPUT."""
+
+
+@dataclass(frozen=True, slots=True)
+class UsdRange:
+    """An amount in USD known to lie in [low, high]; a point value has low = high."""
+
+    low: Decimal
+    high: Decimal
+    estimated: bool = False
+
+    def __add__(self, other: UsdRange) -> UsdRange:
+        return UsdRange(
+            self.low + other.low, self.high + other.high, self.estimated or other.estimated
+        )
+
+
+ZERO = UsdRange(Decimal(0), Decimal(0))
+
+
+def usd_round(value: Decimal) -> Decimal:
+    """To the cent, half away from zero, as PostgreSQL's round(numeric, 2) and to_usd do."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """An inclusive date range; either end may be open."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.start is not None and self.end is not None and self.start > self.end:
+            raise AnalyticsInputError(
+                f"The period starts ({self.start}) after it ends ({self.end})."
+            )
+
+    @property
+    def bounded(self) -> bool:
+        return self.start is not None or self.end is not None
+
+
+async def organization_ids(db: Db, slugs: Sequence[str]) -> list[int]:
+    """The ids of the organizations with these slugs, in order; an unknown slug is an error."""
+    if not slugs:
+        return []
+    rows = await db.fetch_sql(
+        "SELECT s.slug, o.id FROM unnest($1::text[]) s(slug) "
+        "LEFT JOIN organization o ON o.slug = s.slug",
+        [list(slugs)],
+    )
+    found = {row["slug"]: row["id"] for row in rows}
+    missing = [slug for slug in slugs if found.get(slug) is None]
+    if missing:
+        raise AnalyticsInputError(f"No organization has the slug {missing[0]!r}.")
+    return [found[slug] for slug in slugs]
+
+
+def shift_parameters(sql: str, offset: int) -> str:
+    """Renumbers ``$n`` placeholders by ``offset`` so that two statements' parameters can share
+    one argument list (the SQL here never contains dollar-quoted text)."""
+    return re.sub(r"\$(\d+)", lambda m: f"${int(m.group(1)) + offset}", sql)
+
+
+def embed(statement: ClauseElement, sql: str, args: Sequence[Any]) -> tuple[str, list[Any]]:
+    """``sql`` (with ``$1..$k`` for ``args`` and ``{sub}`` where the compiled ``statement``
+    goes) → one statement text and its arguments. This is how analytics reuse the read API's
+    filters (``FundingRoundFilter``) without a second definition of what they mean."""
+    sub_sql, sub_args = compile_statement(statement)
+    shifted = shift_parameters(sql, len(sub_args))
+    return shifted.replace("{sub}", sub_sql), [*sub_args, *args]

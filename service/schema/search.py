@@ -1,0 +1,97 @@
+"""The `search` root field: one ranked search over every kind of named thing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+import asyncpg
+import strawberry
+
+from service.analytics import search as s
+from service.analytics.common import AnalyticsInputError
+from service.repository import entities as e
+from service.schema.context import Context
+from service.schema.organizations import Organization
+from service.schema.people import Person
+from service.schema.products import Product
+from service.schema.relay import user_error
+from service.schema.rounds import FundingRound
+
+Info = strawberry.Info[Context, None]
+
+SearchKind = s.SearchKind
+strawberry.enum(SearchKind, description="What kind of thing a search hit is.")
+
+SearchResult = Annotated[
+    Organization | Person | Product | FundingRound,
+    strawberry.union("SearchResult", description="Anything `search` can find."),
+]
+
+Found = Organization | Person | Product | FundingRound
+
+_ENTITIES: dict[SearchKind, tuple[e.Entity, Callable[[asyncpg.Record], Found]]] = {
+    SearchKind.ORGANIZATION: (e.ORGANIZATION, Organization.from_row),
+    SearchKind.PERSON: (e.PERSON, Person.from_row),
+    SearchKind.PRODUCT: (e.PRODUCT, Product.from_row),
+    SearchKind.FUNDING_ROUND: (e.FUNDING_ROUND, FundingRound.from_row),
+}
+
+
+@strawberry.type(description="One search result: what was found, which name matched, and why.")
+class SearchHit:
+    kind: SearchKind = strawberry.field(description="What kind of thing was found.")
+    score: float = strawberry.field(
+        description="Relevance, higher first: text similarity in [0, 1], plus 1 for a name "
+        "equal to the query (ignoring case, accents and Arabic marks), 0.15 for a name that "
+        "starts with it, and up to 0.2 for how connected the organization or person is. A "
+        "funding round scores 0.9 times its raiser's text similarity."
+    )
+    matched_name: str = strawberry.field(
+        description="The stored name that matched, in its own script (for a round: the "
+        "raiser's name, the round type and the date)."
+    )
+    node: SearchResult = strawberry.field(description="The organization, person, product or round.")
+
+
+@strawberry.type
+class SearchQuery:
+    @strawberry.field(
+        description="Ranked search over organizations, people, products and funding rounds, by "
+        "any stored name in any script (e.g. `月之暗面`, `علي بابا`, `ALIBABA`), ignoring case "
+        "and accents and tolerating typos in Latin script (`alibba`). Exact names rank above "
+        "fuzzy ones, and well-connected organizations above obscure namesakes. `query` needs "
+        f"{s.MIN_QUERY_LENGTH} to {s.MAX_QUERY_LENGTH} characters; `first` is 1 to "
+        f"{s.MAX_RESULTS} (default 10); `kinds` limits the kinds searched (default all)."
+    )
+    async def search(
+        self,
+        info: Info,
+        query: str,
+        kinds: list[SearchKind] | None = None,
+        first: int | None = None,
+    ) -> list[SearchHit]:
+        try:
+            hits = await s.search(
+                info.context.db, query, kinds, s.DEFAULT_RESULTS if first is None else first
+            )
+        except AnalyticsInputError as exc:
+            raise user_error(str(exc)) from exc
+        loaded: dict[tuple[SearchKind, int], asyncpg.Record | None] = {}
+        for kind, (entity, _) in _ENTITIES.items():
+            pks = [h.pk for h in hits if h.kind is kind]
+            if pks:
+                # One batched statement per kind found, through the request's loaders.
+                rows = await info.context.loaders.row(entity).load_many(pks)
+                loaded.update({(kind, pk): row for pk, row in zip(pks, rows, strict=True)})
+        out: list[SearchHit] = []
+        for hit in hits:
+            row = loaded.get((hit.kind, hit.pk))
+            if row is None:
+                continue
+            make = _ENTITIES[hit.kind][1]
+            out.append(
+                SearchHit(kind=hit.kind, score=hit.score, matched_name=hit.matched_name,
+                          node=make(row))
+            )  # fmt: skip
+        return out
