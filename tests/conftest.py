@@ -86,3 +86,17 @@ async def api(migrated_url: str) -> AsyncIterator[Api]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield Api(app, client)
+
+
+@pytest.fixture(scope="session")
+async def resolvers_api(migrated_url: str) -> AsyncIterator[Api]:
+    """The app with the compiled read path switched off: every query runs through the
+    resolvers, the reference semantics."""
+    from service.app import create_app
+    from service.config import Settings
+
+    app = create_app(Settings(compiler=False), database_url=migrated_url)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield Api(app, client)

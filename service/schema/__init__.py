@@ -6,6 +6,7 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 
 from service.config import Settings, get_settings
+from service.schema.errors import SafeErrors
 from service.schema.limits import query_limits
 from service.schema.query import Query as ReadQuery
 from service.schema.search import SearchQuery
@@ -30,5 +31,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             limits,
+            SafeErrors,
         ],
     )

@@ -1,0 +1,43 @@
+"""Errors the API did not mean to raise are logged in full and reach clients without internals."""
+
+from __future__ import annotations
+
+import logging
+
+import asyncpg
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+log = logging.getLogger(__name__)
+
+INTERNAL = "INTERNAL_SERVER_ERROR"
+TIMEOUT = "TIMEOUT"
+
+
+class SafeErrors(MaskErrors):
+    """Keeps the API's own coded errors; replaces anything else (a database error, a bug) with a
+    coded, content-free message, so SQL text and stack details never leave the service."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_unexpected, error_message="Internal server error.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, asyncpg.QueryCanceledError):
+            message, code = "The query took too long and was cancelled.", TIMEOUT
+        else:
+            log.error("unexpected error at %s", error.path, exc_info=original)
+            message, code = self.error_message, INTERNAL
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": code},
+        )
+
+
+def _unexpected(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
