@@ -34,9 +34,11 @@ pytest: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/python -m service.schema.export > graphql/schema.graphql
 
-# GraphiQL's assets, fetched from the npm registry where npm exists (never committed).
-assets:
-	@true
+# GraphiQL's assets, fetched from the npm registry where npm exists (never committed). Quick
+# when they are in place; without npm (or network) only a notice, and /graphql serves
+# strawberry's own page instead.
+assets: $(STAMP)
+	@$(BIN)/python -m service.graphiql_assets $(ASSETS_ARGS)
 
 clean:
 	rm -rf $(VENV) .stakegraph .mypy_cache .pytest_cache .ruff_cache

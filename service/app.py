@@ -7,12 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from strawberry.fastapi import GraphQLRouter
 
 from service.config import Settings, get_settings
 from service.db import migrate
 from service.db.pool import create_pool
 from service.db.urls import resolve_database_url
+from service.graphiql import GraphiQLRouter
 from service.schema import build_schema
 from service.schema.context import Context, LazyDb
 
@@ -47,12 +47,14 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         finally:
             await db.close()
 
-    router: GraphQLRouter[Context, None] = GraphQLRouter(
+    router: GraphiQLRouter[Context, None] = GraphiQLRouter(
         build_schema(settings),
-        context_getter=get_context,  # type: ignore[arg-type]  # FastAPI yield dependency
+        context_getter=get_context,
         graphql_ide="graphiql",
     )
     app.include_router(router, prefix="/graphql")
+    if router.offline:
+        app.mount(router.static_path, router.static_files(), name="graphiql-static")
 
     @app.get("/healthz", include_in_schema=True)
     async def healthz() -> dict[str, str]:
