@@ -14,7 +14,16 @@ from service.schema.common import ConsiderationKind, CreditUnit, PartialDate, pa
 from service.schema.context import Context, link_column
 from service.schema.ids import encode_id
 from service.schema.organizations import Organization, require_organization
-from service.schema.relay import Connection, Node, child_connection, page_args
+from service.schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    child_connection,
+    page_args,
+)
 
 if TYPE_CHECKING:
     from service.schema.sources import Claim
@@ -49,10 +58,10 @@ class CreditType(Node):
     async def programs(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Annotated[CreditProgram, strawberry.lazy("service.schema.credits")]]:
         return await child_connection(
             info.context,

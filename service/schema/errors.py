@@ -40,4 +40,8 @@ class SafeErrors(MaskErrors):
 
 def _unexpected(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+    if original is None or isinstance(original, GraphQLError):
+        return False
+    # Exceptions that carry their own coded `extensions` (graphql-core copies them onto the
+    # error) were raised on purpose for bad input.
+    return not getattr(original, "extensions", None)

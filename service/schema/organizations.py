@@ -29,7 +29,17 @@ from service.schema.filters import (
     to_node,
 )
 from service.schema.ids import encode_id
-from service.schema.relay import Connection, Node, child_connection, order_terms, page_args
+from service.schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    child_connection,
+    order_terms,
+    page_args,
+)
 
 if TYPE_CHECKING:
     from service.schema.compute import ComputeAsset
@@ -96,10 +106,10 @@ class Organization(Node):
     async def subsidiaries(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Organization]:
         return await child_connection(
             info.context,
@@ -117,12 +127,17 @@ class Organization(Node):
     async def funding_rounds(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        filter: FundingRoundFilter | None = None,
-        order_by: list[FundingRoundOrder] | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
+        filter: Annotated[
+            FundingRoundFilter | None, strawberry.argument(description="Only items matching this.")
+        ] = None,
+        order_by: Annotated[
+            list[FundingRoundOrder] | None,
+            strawberry.argument(description="Sort terms, first one first; ties break on ID."),
+        ] = None,
     ) -> Connection[Annotated[FundingRound, strawberry.lazy("service.schema.rounds")]]:
         from service.schema.rounds import FundingRound
 
@@ -142,12 +157,17 @@ class Organization(Node):
     async def investments(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        filter: InvestmentFilter | None = None,
-        order_by: list[InvestmentOrder] | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
+        filter: Annotated[
+            InvestmentFilter | None, strawberry.argument(description="Only items matching this.")
+        ] = None,
+        order_by: Annotated[
+            list[InvestmentOrder] | None,
+            strawberry.argument(description="Sort terms, first one first; ties break on ID."),
+        ] = None,
     ) -> Connection[Annotated[Investment, strawberry.lazy("service.schema.rounds")]]:
         from service.schema.rounds import Investment
 
@@ -167,10 +187,10 @@ class Organization(Node):
     async def products(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Annotated[Product, strawberry.lazy("service.schema.products")]]:
         from service.schema.products import Product
 
@@ -190,10 +210,10 @@ class Organization(Node):
     async def people(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Annotated[PersonRole, strawberry.lazy("service.schema.people")]]:
         from service.schema.people import PersonRole
 
@@ -213,12 +233,18 @@ class Organization(Node):
     async def relationships(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        direction: RelationshipDirection = RelationshipDirection.BOTH,
-        kinds: list[RelationshipKind] | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
+        direction: Annotated[
+            RelationshipDirection,
+            strawberry.argument(description="From this organization, to it, or both."),
+        ] = RelationshipDirection.BOTH,
+        kinds: Annotated[
+            list[RelationshipKind] | None,
+            strawberry.argument(description="Only relationships of these kinds."),
+        ] = None,
     ) -> Connection[Annotated[Relationship, strawberry.lazy("service.schema.relationships")]]:
         from service.schema.relationships import Relationship
 
@@ -250,10 +276,10 @@ class Organization(Node):
     async def compute_assets(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Annotated[ComputeAsset, strawberry.lazy("service.schema.compute")]]:
         from service.schema.compute import ComputeAsset
 
@@ -273,10 +299,10 @@ class Organization(Node):
     async def events(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Annotated[Event, strawberry.lazy("service.schema.events")]]:
         from service.schema.events import Event
 
@@ -305,10 +331,10 @@ class Organization(Node):
     async def credit_programs(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Annotated[CreditProgram, strawberry.lazy("service.schema.credits")]]:
         from service.schema.credits import CreditProgram
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import asyncpg
 import strawberry
@@ -34,7 +34,11 @@ from service.schema.organizations import Organization
 from service.schema.people import Person
 from service.schema.products import Product
 from service.schema.relay import (
+    After,
+    Before,
     Connection,
+    First,
+    Last,
     Node,
     order_terms,
     page_args,
@@ -80,7 +84,11 @@ async def _one_by_slug(info: Info, entity: e.Entity, slug: str) -> Any:
 @strawberry.type(description="Who invests in which AI start-ups, in which rounds, and with what.")
 class Query:
     @strawberry.field(description="Fetches any object by its global ID; null if none has it.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")],
+    ) -> Node | None:
         try:
             return await load_node(info.context, str(id))
         except GlobalIdError as exc:
@@ -90,7 +98,13 @@ class Query:
         description=f"Fetches up to {MAX_NODES_IDS} objects by global ID, in the order given; "
         "null for IDs that name nothing."
     )
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="Global IDs, at most 100.")
+        ],
+    ) -> list[Node | None]:
         if len(ids) > MAX_NODES_IDS:
             raise user_error(f"`ids` takes at most {MAX_NODES_IDS} IDs; got {len(ids)}.")
         try:
@@ -99,7 +113,11 @@ class Query:
             raise user_error(str(exc)) from exc
 
     @strawberry.field(description="An organization by slug, e.g. `moonshot-ai`.")
-    async def organization(self, info: Info, slug: str) -> Organization | None:
+    async def organization(
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The organization's slug.")],
+    ) -> Organization | None:
         row = await _one_by_slug(info, e.ORGANIZATION, slug)
         return Organization.from_row(row) if row is not None else None
 
@@ -107,12 +125,17 @@ class Query:
     async def organizations(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        filter: OrganizationFilter | None = None,
-        order_by: list[OrganizationOrder] | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
+        filter: Annotated[
+            OrganizationFilter | None, strawberry.argument(description="Only items matching this.")
+        ] = None,
+        order_by: Annotated[
+            list[OrganizationOrder] | None,
+            strawberry.argument(description="Sort terms, first one first; ties break on ID."),
+        ] = None,
     ) -> Connection[Organization]:
         return await _list(
             info, e.ORGANIZATION, to_node(filter), order_terms(order_by),
@@ -123,12 +146,17 @@ class Query:
     async def investors(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        filter: OrganizationFilter | None = None,
-        order_by: list[OrganizationOrder] | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
+        filter: Annotated[
+            OrganizationFilter | None, strawberry.argument(description="Only items matching this.")
+        ] = None,
+        order_by: Annotated[
+            list[OrganizationOrder] | None,
+            strawberry.argument(description="Sort terms, first one first; ties break on ID."),
+        ] = None,
     ) -> Connection[Organization]:
         node = _with_kind(to_node(filter), domain.OrganizationKind.INVESTOR)
         return await _list(
@@ -140,12 +168,17 @@ class Query:
     async def startups(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        filter: OrganizationFilter | None = None,
-        order_by: list[OrganizationOrder] | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
+        filter: Annotated[
+            OrganizationFilter | None, strawberry.argument(description="Only items matching this.")
+        ] = None,
+        order_by: Annotated[
+            list[OrganizationOrder] | None,
+            strawberry.argument(description="Sort terms, first one first; ties break on ID."),
+        ] = None,
     ) -> Connection[Organization]:
         node = _with_kind(to_node(filter), domain.OrganizationKind.STARTUP)
         return await _list(
@@ -154,7 +187,11 @@ class Query:
         )  # fmt: skip
 
     @strawberry.field(description="A funding round by global ID.")
-    async def funding_round(self, info: Info, id: strawberry.ID) -> FundingRound | None:
+    async def funding_round(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The round's global ID.")],
+    ) -> FundingRound | None:
         try:
             pk = decode_id_of(str(id), "FundingRound")
         except GlobalIdError as exc:
@@ -166,12 +203,17 @@ class Query:
     async def funding_rounds(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        filter: FundingRoundFilter | None = None,
-        order_by: list[FundingRoundOrder] | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
+        filter: Annotated[
+            FundingRoundFilter | None, strawberry.argument(description="Only items matching this.")
+        ] = None,
+        order_by: Annotated[
+            list[FundingRoundOrder] | None,
+            strawberry.argument(description="Sort terms, first one first; ties break on ID."),
+        ] = None,
     ) -> Connection[FundingRound]:
         return await _list(
             info, e.FUNDING_ROUND, to_node(filter), order_terms(order_by),
@@ -182,12 +224,17 @@ class Query:
     async def investments(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        filter: InvestmentFilter | None = None,
-        order_by: list[InvestmentOrder] | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
+        filter: Annotated[
+            InvestmentFilter | None, strawberry.argument(description="Only items matching this.")
+        ] = None,
+        order_by: Annotated[
+            list[InvestmentOrder] | None,
+            strawberry.argument(description="Sort terms, first one first; ties break on ID."),
+        ] = None,
     ) -> Connection[Investment]:
         return await _list(
             info, e.INVESTMENT, investment_filter_node(filter), order_terms(order_by),
@@ -198,10 +245,10 @@ class Query:
     async def credit_types(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[CreditType]:
         return await _list(
             info, e.CREDIT_TYPE, None, (), first, last, after, before, CreditType.from_row
@@ -211,17 +258,21 @@ class Query:
     async def credit_programs(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[CreditProgram]:
         return await _list(
             info, e.CREDIT_PROGRAM, None, (), first, last, after, before, CreditProgram.from_row
         )
 
     @strawberry.field(description="A person by slug, e.g. `eddie-wu`.")
-    async def person(self, info: Info, slug: str) -> Person | None:
+    async def person(
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The person's slug.")],
+    ) -> Person | None:
         row = await _one_by_slug(info, e.PERSON, slug)
         return Person.from_row(row) if row is not None else None
 
@@ -229,11 +280,13 @@ class Query:
     async def people(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        filter: PersonFilter | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
+        filter: Annotated[
+            PersonFilter | None, strawberry.argument(description="Only items matching this.")
+        ] = None,
     ) -> Connection[Person]:
         return await _list(
             info, e.PERSON, to_node(filter), (), first, last, after, before, Person.from_row
@@ -243,11 +296,13 @@ class Query:
     async def products(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        filter: ProductFilter | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
+        filter: Annotated[
+            ProductFilter | None, strawberry.argument(description="Only items matching this.")
+        ] = None,
     ) -> Connection[Product]:
         return await _list(
             info, e.PRODUCT, to_node(filter), (), first, last, after, before, Product.from_row
@@ -257,11 +312,13 @@ class Query:
     async def events(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        filter: EventFilter | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
+        filter: Annotated[
+            EventFilter | None, strawberry.argument(description="Only items matching this.")
+        ] = None,
     ) -> Connection[Event]:
         return await _list(
             info, e.EVENT, to_node(filter), (), first, last, after, before, Event.from_row
@@ -271,11 +328,13 @@ class Query:
     async def sources(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        filter: SourceFilter | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
+        filter: Annotated[
+            SourceFilter | None, strawberry.argument(description="Only items matching this.")
+        ] = None,
     ) -> Connection[Source]:
         return await _list(
             info, e.SOURCE, to_node(filter), (), first, last, after, before, Source.from_row

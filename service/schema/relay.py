@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import asyncpg
 import strawberry
@@ -15,6 +15,17 @@ from service.repository.filters import FilterNode
 from service.schema.context import Context, Link
 
 T = TypeVar("T")
+
+First = Annotated[
+    int | None, strawberry.argument(description="Page size from the start (1 to 100).")
+]
+Last = Annotated[int | None, strawberry.argument(description="Page size from the end (1 to 100).")]
+After = Annotated[
+    str | None, strawberry.argument(description="Items after this cursor (paging forward).")
+]
+Before = Annotated[
+    str | None, strawberry.argument(description="Items before this cursor (paging backward).")
+]
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
 

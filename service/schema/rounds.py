@@ -26,7 +26,17 @@ from service.schema.context import Context, link_column
 from service.schema.filters import InvestmentFilter, InvestmentOrder, investment_filter_node
 from service.schema.ids import encode_id
 from service.schema.organizations import Organization, load_organization, require_organization
-from service.schema.relay import Connection, Node, child_connection, order_terms, page_args
+from service.schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    child_connection,
+    order_terms,
+    page_args,
+)
 
 if TYPE_CHECKING:
     from service.schema.credits import CreditProgram, CreditType
@@ -73,12 +83,17 @@ class FundingRound(Node):
     async def investments(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
-        filter: InvestmentFilter | None = None,
-        order_by: list[InvestmentOrder] | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
+        filter: Annotated[
+            InvestmentFilter | None, strawberry.argument(description="Only items matching this.")
+        ] = None,
+        order_by: Annotated[
+            list[InvestmentOrder] | None,
+            strawberry.argument(description="Sort terms, first one first; ties break on ID."),
+        ] = None,
     ) -> Connection[Investment]:
         return await child_connection(
             info.context,

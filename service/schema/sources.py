@@ -20,7 +20,16 @@ from service.schema.context import Context, link_column
 from service.schema.ids import encode_id
 from service.schema.organizations import Organization, load_organization
 from service.schema.people import Person
-from service.schema.relay import Connection, Node, child_connection, page_args
+from service.schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    child_connection,
+    page_args,
+)
 from service.values import format_decimal
 
 Info = strawberry.Info[Context, None]
@@ -59,10 +68,10 @@ class Source(Node):
     async def claims(
         self,
         info: Info,
-        first: int | None = None,
-        last: int | None = None,
-        after: str | None = None,
-        before: str | None = None,
+        first: First = None,
+        last: Last = None,
+        after: After = None,
+        before: Before = None,
     ) -> Connection[Claim]:
         return await child_connection(
             info.context,
