@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import statistics
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -116,6 +119,23 @@ def test_jsonl_is_byte_identical_for_the_same_seed_and_differs_for_another(
     assert first == paths[1].read_bytes()
     assert first != paths[2].read_bytes()
     assert first.endswith(b"\n")
+
+
+def test_output_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
+    """Separate interpreters with different hash seeds write the same bytes: no set or hash
+    order reaches the output."""
+    script = (
+        "import sys; from pathlib import Path; from service.ingest.generate import generate_jsonl;"
+        " generate_jsonl(Path(sys.argv[1]), orgs=200, seed=5)"
+    )
+    outputs = []
+    for hash_seed in ("1", "2"):
+        path = tmp_path / f"hash{hash_seed}.jsonl"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-c", script, str(path)], check=True, env=env, cwd=ROOT)
+        outputs.append(path.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0]
 
 
 def test_jsonl_lines_are_canonical_and_refer_only_to_earlier_records(tmp_path: Path) -> None:
@@ -510,6 +530,8 @@ def test_cli_writes_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert path.read_text(encoding="utf-8").count("\n") > 60
     assert cli_main(["generate", "--orgs", "10", "--jsonl", str(path)]) == 1
     assert "--orgs must be at least" in capsys.readouterr().err
+    assert cli_main(["generate", "--orgs", "60", "--seed", "-1", "--jsonl", str(path)]) == 1
+    assert "--seed must be" in capsys.readouterr().err
 
 
 def test_progress_draws_only_when_enabled() -> None:
