@@ -40,11 +40,15 @@ strawberry.enum(Stance, description="What the attributed party did: assert, decl
 CreditUnit = domain.CreditUnit
 strawberry.enum(CreditUnit, description="What a credit is counted in.")
 
+for _vocabulary, _meanings in domain.MEANINGS.items():
+    for _value in _vocabulary.__strawberry_definition__.values:  # type: ignore[attr-defined]
+        _value.description = _meanings[_value.name]
+
 
 @strawberry.enum(description="Sort direction.")
 class OrderDirection(Enum):
-    ASC = "ASC"
-    DESC = "DESC"
+    ASC = strawberry.enum_value("ASC", description="Ascending: smallest, earliest, A first.")
+    DESC = strawberry.enum_value("DESC", description="Descending: largest, latest, Z first.")
 
 
 @strawberry.type(description="A date known to a precision.")

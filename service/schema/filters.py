@@ -305,9 +305,9 @@ class SourceFilter:
 
 @strawberry.enum(description="Orderings of organizations.")
 class OrganizationOrderField(Enum):
-    NAME = "NAME"
-    SLUG = "SLUG"
-    CREATED_AT = "CREATED_AT"
+    NAME = strawberry.enum_value("NAME", description="By display name.")
+    SLUG = strawberry.enum_value("SLUG", description="By slug.")
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="By when the record was created.")
 
 
 @strawberry.input(description="One term of an organization ordering.")
@@ -320,9 +320,13 @@ class OrganizationOrder:
 
 @strawberry.enum(description="Orderings of funding rounds.")
 class FundingRoundOrderField(Enum):
-    ANNOUNCED_ON = "ANNOUNCED_ON"
-    AMOUNT = "AMOUNT"
-    CREATED_AT = "CREATED_AT"
+    ANNOUNCED_ON = strawberry.enum_value(
+        "ANNOUNCED_ON", description="By announcement date (undated rounds count as earliest)."
+    )
+    AMOUNT = strawberry.enum_value(
+        "AMOUNT", description="By amount raised in its own currency (undisclosed as lowest)."
+    )
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="By when the record was created.")
 
 
 @strawberry.input(description="One term of a funding-round ordering (undated rounds first).")
@@ -335,9 +339,13 @@ class FundingRoundOrder:
 
 @strawberry.enum(description="Orderings of investments.")
 class InvestmentOrderField(Enum):
-    IS_LEAD = "IS_LEAD"
-    AMOUNT = "AMOUNT"
-    CREATED_AT = "CREATED_AT"
+    IS_LEAD = strawberry.enum_value(
+        "IS_LEAD", description="Lead investments apart from the others (DESC: leads first)."
+    )
+    AMOUNT = strawberry.enum_value(
+        "AMOUNT", description="By committed amount in its own currency (undisclosed as lowest)."
+    )
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="By when the record was created.")
 
 
 @strawberry.input(description="One term of an investment ordering.")

@@ -56,9 +56,9 @@ Info = strawberry.Info[Context, None]
 
 @strawberry.enum(description="Which end of a relationship an organization is.")
 class RelationshipDirection(Enum):
-    OUTGOING = "OUTGOING"
-    INCOMING = "INCOMING"
-    BOTH = "BOTH"
+    OUTGOING = strawberry.enum_value("OUTGOING", description="This organization is the source.")
+    INCOMING = strawberry.enum_value("INCOMING", description="This organization is the target.")
+    BOTH = strawberry.enum_value("BOTH", description="Either end.")
 
 
 @strawberry.type(
