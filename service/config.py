@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     default_page_size: int = 20
     max_page_size: int = 100
 
+    # Reads compiled to one SQL statement; off sends every request through the resolvers.
+    compiler: bool = True
+
     @property
     def embedded(self) -> bool:
         return not self.database_url

@@ -1,0 +1,142 @@
+"""What the compiler leaves to the resolvers, listed so that the list only changes on purpose.
+
+A field added to the schema without a compiled twin falls back, and so fails
+``test_fields_without_a_compiled_twin`` until it is listed below (or compiled).
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from graphql import GraphQLObjectType, get_named_type
+
+from service.compiler.catalog import ROOT, TYPES
+from service.schema import build_schema
+from tests.compiler.conftest import Pair
+
+# Root fields served by the resolvers only.
+FALLBACK_ROOT_FIELDS: set[str] = {"search"}
+
+# Object fields served by the resolvers only, as "Type.field" ("Type.*": the whole type).
+FALLBACK_FIELDS: set[str] = {"SearchHit.*"}
+
+# Types the compiler builds only as parts of others (no fields of their own in the catalog).
+VALUE_TYPES = {
+    "PageInfo",
+    "PartialDate",
+    "Money",
+    "UsdRate",
+    "ShareRange",
+    "Name",
+    "ProductAlternative",
+    "EventParticipant",
+}
+
+
+def _object_types() -> dict[str, GraphQLObjectType]:
+    schema = build_schema()._schema
+    return {
+        name: gtype
+        for name, gtype in schema.type_map.items()
+        if isinstance(gtype, GraphQLObjectType) and not name.startswith("__")
+    }
+
+
+def test_root_fields_without_a_compiled_twin() -> None:
+    query = _object_types()["Query"]
+    assert set(query.fields) - set(ROOT) == FALLBACK_ROOT_FIELDS
+
+
+def test_fields_without_a_compiled_twin() -> None:
+    missing = set()
+    for name, gtype in _object_types().items():
+        if name == "Query" or name in VALUE_TYPES:
+            continue
+        if name.endswith(("Connection", "Edge")):
+            continue
+        if name not in TYPES:
+            reachable = any(
+                get_named_type(f.type).name == name
+                for t in _object_types().values()
+                for f in t.fields.values()
+            )
+            if reachable:
+                missing.add(f"{name}.*")
+            continue
+        missing |= {f"{name}.{field}" for field in gtype.fields if field not in TYPES[name].fields}
+    assert missing == FALLBACK_FIELDS
+
+
+def _id(type_name: str, pk: int) -> str:
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+# Requests that the resolvers serve, each with why; the answers must still be theirs exactly.
+FALLS_BACK: list[tuple[str, str, dict[str, Any] | None]] = [
+    ("introspection", "{ __schema { queryType { name } } }", None),
+    ("type introspection", '{ __type(name: "Organization") { name } }', None),
+    ("search", '{ search(text: "ali", first: 3) { totalCount } }', None),
+    ("syntax error", "{ organizations(first: 1) { nodes { slug }", None),
+    ("unknown field", "{ organizations { nodes { nope } } }", None),
+    ("first and last", "{ organizations(first: 1, last: 1) { totalCount } }", None),
+    (
+        "first too large",
+        "query($n: Int) { organizations(first: $n) { nodes { slug } } }",
+        {"n": 101},
+    ),
+    ("first zero", "{ fundingRounds(first: 0) { nodes { id } } }", None),
+    ("bad cursor", '{ organizations(after: "nope") { nodes { slug } } }', None),
+    (
+        "cursor of another ordering",
+        "query($c: String) { organizations(first: 2, after: $c, orderBy: [{field: SLUG}]) "
+        "{ nodes { slug } } }",
+        {"c": "WyJOQU1FOkEsSUQ6QSIsIjAxLkFJIiwxXQ"},
+    ),
+    ("malformed id", '{ node(id: "not-an-id") { id } }', None),
+    ("id of an unknown type", f'{{ node(id: "{_id("Nothing", 1)}") {{ id }} }}', None),
+    (
+        "round id of another type",
+        f'{{ fundingRound(id: "{_id("Investment", 1)}") {{ id }} }}',
+        None,
+    ),
+    (
+        "blank name filter",
+        '{ organizations(filter: {name: {contains: "  "}}) { totalCount } }',
+        None,
+    ),
+    ("missing variable", "query($slug: String!) { organization(slug: $slug) { id } }", None),
+    (
+        "too deep",
+        '{ organization(slug: "alibaba") {' + " parent {" * 15 + " slug" + " }" * 16,
+        None,
+    ),
+    ("too many ids", "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ["x"] * 101}),
+    ("mutation", "mutation { nothing }", None),
+]
+
+
+@pytest.mark.parametrize(("why", "query", "variables"), FALLS_BACK, ids=[c[0] for c in FALLS_BACK])
+async def test_falls_back_with_the_resolvers_answer(
+    article_pair: Pair, why: str, query: str, variables: dict[str, Any] | None
+) -> None:
+    await article_pair.both(query, variables, executor="resolvers")
+
+
+async def test_a_get_request_is_served_by_the_resolvers(article_pair: Pair) -> None:
+    response = await article_pair.compiled.get(
+        "/graphql", params={"query": "{ organizations(first: 1) { totalCount } }"}
+    )
+    assert response.status_code == 200
+    assert response.headers["x-stakegraph-executor"] == "resolvers"
+    assert response.json() == {"data": {"organizations": {"totalCount": 23}}}
+
+
+async def test_the_compiler_switched_off_serves_everything_through_the_resolvers(
+    article_pair: Pair,
+) -> None:
+    answer = await article_pair.ask(
+        article_pair.resolvers, "{ organizations(first: 1) { totalCount } }", None, None
+    )
+    assert answer.executor == "resolvers"
