@@ -127,7 +127,8 @@ class ConsiderationMaker:
             value = Decimal(amount) if amount is not None else None
             self.rows.append(
                 (first, investment_id, 0, CASH, None, None, value,
-                 None if value is None else currency, estimated, self.whole, self.whole, False,
+                 None if value is None else currency, estimated and value is not None,
+                 self.whole, self.whole, False,
                  None, None, None, None, None, None)
             )  # fmt: skip
             return first, 1
@@ -196,9 +197,9 @@ class ConsiderationMaker:
                 description = "Priority allocation of accelerators"
             rows.append(
                 (first + position, investment_id, position, kind, credit_type, program, value,
-                 None if value is None else currency, estimated, scaled(low, 6),
-                 scaled(high, 6), not exact, provider, escrow, revenue, restricted_to,
-                 restriction, description)
+                 None if value is None else currency, estimated and value is not None,
+                 scaled(low, 6), scaled(high, 6), not exact, provider, escrow, revenue,
+                 restricted_to, restriction, description)
             )  # fmt: skip
 
     def _restriction(self, investor: int) -> str:

@@ -79,9 +79,6 @@ class WeightedPicker:
         i = bisect_right(self._cumulative, rng.random() * self._total)
         return self._items[min(i, len(self._items) - 1)]
 
-    def __len__(self) -> int:
-        return len(self._items)
-
 
 def choose_index(rng: random.Random, cumulative: Sequence[float]) -> int:
     """Index into a table of cumulative probabilities (the last one 1.0)."""

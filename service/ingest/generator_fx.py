@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from decimal import Decimal
 
 from service.ingest.generator_distributions import scaled, significant
 from service.ingest.generator_model import Row
@@ -64,7 +63,3 @@ class FxTable:
 
     def rate(self, currency: str, day: date) -> float:
         return self.usd_per_unit[currency][month_index(day)]
-
-    def from_usd(self, usd: float, currency: str, day: date) -> Decimal:
-        """A USD size in ``currency`` on ``day``, as a round number the way deals are reported."""
-        return Decimal(significant(usd / self.rate(currency, day), 3))

@@ -122,9 +122,6 @@ class OrgFacts:
     parent: list[int] = field(default_factory=list)  # position of the parent, or -1
     by_category: dict[int, list[int]] = field(default_factory=dict)
 
-    def position(self, org_id: int) -> int:
-        return org_id - self.ids[0]
-
 
 @dataclass(slots=True)
 class _Naming:

@@ -281,9 +281,9 @@ class RoundMaker:
         money_currency = currency if raised is not None else None
         self.rounds.rows.append(
             (round_id, orgs.ids[startup], round_type, status, *announced,
-             raised, money_currency, estimated,
-             pre, currency if pre is not None else None, estimated,
-             post, currency if post is not None else None, estimated, None)
+             raised, money_currency, estimated and raised is not None,
+             pre, currency if pre is not None else None, estimated and pre is not None,
+             post, currency if post is not None else None, estimated and post is not None, None)
         )  # fmt: skip
         investors, leads = self._investors(rng, startup, round_type, stage, fewest, most, compute)
         facts = self.facts
@@ -359,7 +359,8 @@ class RoundMaker:
             units: int | None = None
             if raised_units is not None and rng.random() < 0.55:
                 units = round_down(int(raised_units * weights[i] / total_weight), 2)
-            committed_estimated = estimated or rng.random() < 0.1
+            # An estimate flag only on amounts that are there.
+            committed_estimated = (estimated or rng.random() < 0.1) and units is not None
             stake_min = stake_max = None
             stake_estimated = False
             if rng.random() < 0.12:
