@@ -451,7 +451,9 @@ class Builder:
             connection_type,
             field.details,
         ).grouped_field_set
-        needs_rows = any(d[0].node.name.value != "totalCount" for d in wanted.values())
+        needs_rows = any(
+            d[0].node.name.value in ("edges", "nodes", "pageInfo") for d in wanted.values()
+        )
 
         def count() -> Any:
             statement = linked if outer is None else linked.correlate(outer)

@@ -290,3 +290,7 @@ def test_cursor_text_matches_python_for_awkward_strings() -> None:
     assert json.dumps(['a"b\\c\n\u0001é月'], separators=(",", ":"), ensure_ascii=False) == (
         '["a\\"b\\\\c\\n\\u0001é月"]'
     )
+
+
+async def test_a_connection_asked_only_for_its_typename(pair: Pair) -> None:
+    await pair.both("{ creditPrograms { __typename } organizations(first: 2) { totalCount } }")
