@@ -95,7 +95,9 @@ async def resolvers_api(migrated_url: str) -> AsyncIterator[Api]:
     from service.app import create_app
     from service.config import Settings
 
-    app = create_app(Settings(compiler=False), database_url=migrated_url)
+    # Passed by name from a mapping: settings ignore keys they do not know.
+    settings = Settings.model_validate({"compiler": False})
+    app = create_app(settings, database_url=migrated_url)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

@@ -13,7 +13,9 @@ from tests.conftest import Api
 QUERY = '{ organization(slug: "alibaba-cloud") { slug parent { slug } } }'
 
 
-async def test_unexpected_error_is_masked(resolvers_api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_unexpected_error_is_masked(
+    resolvers_api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async def broken(*args: Any) -> Any:
         raise ValueError("SELECT secret FROM internals")
 
@@ -27,7 +29,9 @@ async def test_unexpected_error_is_masked(resolvers_api: Api, monkeypatch: pytes
     assert "secret" not in str(body)
 
 
-async def test_statement_timeout_is_reported(resolvers_api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_statement_timeout_is_reported(
+    resolvers_api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async def slow(*args: Any) -> Any:
         raise asyncpg.QueryCanceledError("canceling statement due to statement timeout")
 
