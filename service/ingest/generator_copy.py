@@ -24,7 +24,9 @@ from service.ingest.generator_model import (
 from service.ingest.generator_progress import Progress
 
 CHUNK = 50_000
-_STAMPS = (GENERATED_AT, GENERATED_AT)
+# Time columns whose defaults would be now(): every row gets GENERATED_AT instead, so that two
+# runs give identical rows. Filled wherever the target table has them.
+TIME_COLUMNS = ("created_at", "updated_at", "recorded_at")
 
 
 class GenerateError(RuntimeError):
@@ -88,17 +90,32 @@ async def upsert_fx_rates(conn: asyncpg.Connection, rates: list[Row]) -> None:
     )
 
 
-def _chunks(rows: list[Row], stamped: bool) -> Iterator[list[Row]]:
+def _chunks(rows: list[Row], stamps: tuple[object, ...]) -> Iterator[list[Row]]:
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        yield [row + _STAMPS for row in chunk] if stamped else chunk
+        yield [row + stamps for row in chunk] if stamps else chunk
+
+
+async def time_columns(conn: asyncpg.Connection, table: str) -> list[str]:
+    """The TIME_COLUMNS ``table`` has, in that order."""
+    present = {
+        row[0]
+        for row in await conn.fetch(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = $1",
+            table,
+        )
+    }
+    return [column for column in TIME_COLUMNS if column in present]
 
 
 async def copy_tables(conn: asyncpg.Connection, ds: Dataset, progress: Progress) -> None:
     progress.phase("writing rows", sum(ds.row_counts().values()))
     for name, table in ds.tables.items():
-        columns = list(table.columns) + (["created_at", "updated_at"] if table.stamped else [])
-        for chunk in _chunks(table.rows, table.stamped):
+        stamped = await time_columns(conn, name)
+        stamps = (GENERATED_AT,) * len(stamped)
+        columns = [*table.columns, *stamped]
+        for chunk in _chunks(table.rows, stamps):
             await conn.copy_records_to_table(name, records=chunk, columns=columns)
             progress.advance(len(chunk))
 
