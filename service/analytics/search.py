@@ -197,7 +197,8 @@ async def search(db: Db, query: str, kinds: list[SearchKind] | None, first: int)
         raise AnalyticsInputError("`kinds` must name at least one kind.")
     await db.fetch_sql(
         "SELECT set_config('pg_trgm.similarity_threshold', $1, true), "
-        "set_config('pg_trgm.word_similarity_threshold', $2, true)",
+        "set_config('pg_trgm.word_similarity_threshold', $2, true), "
+        "set_config('jit', 'off', true)",
         [str(SIMILARITY_THRESHOLD), str(WORD_SIMILARITY_THRESHOLD)],
     )
     rows = await db.fetch_sql(SEARCH_SQL, [text, like_pattern(text), chosen, first])

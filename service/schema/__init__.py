@@ -6,6 +6,7 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 
 from service.config import Settings, get_settings
+from service.schema.analytics import AnalyticsQuery
 from service.schema.errors import SafeErrors
 from service.schema.limits import query_limits
 from service.schema.query import Query as ReadQuery
@@ -13,7 +14,7 @@ from service.schema.search import SearchQuery
 
 
 @strawberry.type(description="Who invests in which AI start-ups, in which rounds, and with what.")
-class Query(ReadQuery, SearchQuery):
+class Query(ReadQuery, SearchQuery, AnalyticsQuery):
     """The read API's entry points, plus search and the analytics."""
 
 

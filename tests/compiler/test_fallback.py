@@ -17,10 +17,33 @@ from service.schema import build_schema
 from tests.compiler.conftest import Pair
 
 # Root fields served by the resolvers only.
-FALLBACK_ROOT_FIELDS: set[str] = {"search"}
+FALLBACK_ROOT_FIELDS: set[str] = {
+    "search",
+    # The analytics run their own SQL (service/analytics).
+    "coInvestors",
+    "considerationMix",
+    "dependencies",
+    "fundingTimeSeries",
+    "investmentPath",
+    "investorLeagueTables",
+    "portfolio",
+    "roundTripExposure",
+}
 
 # Object fields served by the resolvers only, as "Type.field" ("Type.*": the whole type).
-FALLBACK_FIELDS: set[str] = {"SearchHit.*"}
+FALLBACK_FIELDS: set[str] = {
+    "SearchHit.*",
+    *(
+        f"{name}.*"
+        for name in (
+            "CoInvestor", "CoInvestors", "ConsiderationKindTotal", "ConsiderationMix",
+            "DependencyLine", "Exposure", "FundingPeriod", "FundingSeries", "Holding",
+            "InvestmentPath", "LeagueEntry", "LeaguePeriod", "PathStep", "PlatformDependency",
+            "Portfolio", "RoundTripExposure", "RoundTripLine", "StartupDependencies",
+            "UsdAmountRange",
+        )
+    ),
+}  # fmt: skip
 
 # Types the compiler builds only as parts of others (no fields of their own in the catalog).
 VALUE_TYPES = {
