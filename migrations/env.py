@@ -33,6 +33,15 @@ def _include_object(
     )
 
 
+# The history schema's tables are defined in tables.py too; the live/asof schemas hold only
+# views (built by migrations from the catalog), which autogenerate does not compare.
+COMPARED_SCHEMAS = {None, "public", "history"}
+
+
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    return type_ != "schema" or name in COMPARED_SCHEMAS
+
+
 def run_migrations_offline() -> None:
     context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True)
     with context.begin_transaction():
@@ -44,6 +53,8 @@ def _run_sync(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         include_object=_include_object,
+        include_schemas=True,
+        include_name=_include_name,
         compare_server_default=False,
     )
     with context.begin_transaction():

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from service.compiler.http import CompiledReads
+from service.auth.compiled import GuardedCompiledReads
 from service.config import Settings, get_settings
 from service.db import migrate
 from service.db.pool import create_pool
@@ -54,7 +54,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         graphql_ide="graphiql",
     )
     app.include_router(router, prefix="/graphql")
-    app.add_middleware(CompiledReads, schema=router.schema, settings=settings)
+    # The compiler answers only what the permissions extension would let through unchanged.
+    app.add_middleware(GuardedCompiledReads, schema=router.schema, settings=settings)
     if router.offline:
         app.mount(router.static_path, router.static_files(), name="graphiql-static")
 

@@ -36,9 +36,21 @@ class Settings(BaseSettings):
     # Reads compiled to one SQL statement; off sends every request through the resolvers.
     compiler: bool = True
 
+    public_read: bool | None = Field(
+        default=None,
+        description="Whether queries need no API key. Unset: true, except when env is "
+        "`production`. Mutations always need a `write` key.",
+    )
+
     @property
     def embedded(self) -> bool:
         return not self.database_url
+
+    @property
+    def reads_are_public(self) -> bool:
+        if self.public_read is not None:
+            return self.public_read
+        return self.env != "production"
 
 
 @lru_cache(maxsize=1)

@@ -243,3 +243,11 @@ MEANINGS: dict[type[StrEnum], dict[str, str]] = {
         "OTHER": "Counted otherwise.",
     },
 }
+
+
+class Scope(StrEnum):
+    """What an API key may do; each scope includes the ones before it."""
+
+    READ = "read"
+    WRITE = "write"
+    ADMIN = "admin"

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from service.db import migrate
-from service.db.pool import create_pool
+from service.db.pool import WRITE_SEARCH_PATH, create_pool
 from tests.dbutil import create_database, drop_database, server_admin_url
 
 
@@ -50,7 +50,8 @@ async def migrated_url(empty_database_factory: Callable[[], Awaitable[str]]) -> 
 
 @pytest.fixture(scope="session")
 async def pool(migrated_url: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(migrated_url, min_size=1, max_size=4)
+    # The tables themselves (not the service's live views): these tests check what is stored.
+    pool = await create_pool(migrated_url, min_size=1, max_size=4, search_path=WRITE_SEARCH_PATH)
     yield pool
     await pool.close()
 

@@ -1,7 +1,18 @@
-"""The asyncpg pool, and the one read transaction each request runs in."""
+"""The asyncpg pool, the one read transaction each request runs in, and the write transaction
+each mutation request runs in.
+
+Which rows a statement sees is chosen by ``search_path``, not by rewriting queries: the
+repositories and the compiler name tables unqualified, and the ``live`` schema (migration 0004)
+holds a view per versioned table showing its current, not retired rows, the ``asof`` schema one
+showing what was current at ``stakegraph.as_of``. Pool connections start on ``live, public``,
+so every reader of the pool (resolvers, the compiler, REST) hides retired rows; a read
+transaction switches to ``asof, public`` for as-of reads, and a write transaction to ``public``
+(the tables themselves, retired rows included).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,25 +24,67 @@ from service.db.urls import asyncpg_dsn
 # A plain connection or one borrowed from the pool: repositories accept either.
 Connection = asyncpg.Connection | PoolConnectionProxy
 
+LIVE_SEARCH_PATH = "live, public"
+AS_OF_SEARCH_PATH = "asof, public"
+WRITE_SEARCH_PATH = "public"
+
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     # Dates and timestamps must format the same whatever the server's default zone is.
     await conn.execute("SET TIME ZONE 'UTC'")
 
 
-async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+async def create_pool(
+    url: str, *, min_size: int = 1, max_size: int = 10, search_path: str = LIVE_SEARCH_PATH
+) -> asyncpg.Pool:
+    """The service's pool reads the live views; tools that inspect what is stored (tests of
+    constraints, loaders) pass ``WRITE_SEARCH_PATH`` to see the tables themselves."""
     pool = await asyncpg.create_pool(
-        asyncpg_dsn(url), min_size=min_size, max_size=max_size, init=_init_connection
+        asyncpg_dsn(url),
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
+        # A startup parameter, not a SET: it survives the RESET ALL of every release to the pool.
+        server_settings={"search_path": search_path},
     )
     assert pool is not None
     return pool
 
 
+async def set_transaction_view(
+    conn: Connection, *, statement_timeout_ms: int, as_of: dt.datetime | None = None
+) -> None:
+    """The current transaction's timeout, and whether it reads now or as of a recorded time.
+
+    One statement, so that choosing the view costs no extra round trip.
+    """
+    await conn.execute(
+        "SELECT set_config('statement_timeout', $1, true), set_config('search_path', $2, true),"
+        " set_config('stakegraph.as_of', $3, true)",
+        str(int(statement_timeout_ms)),
+        LIVE_SEARCH_PATH if as_of is None else AS_OF_SEARCH_PATH,
+        "" if as_of is None else as_of.isoformat(),
+    )
+
+
 @asynccontextmanager
 async def read_transaction(
-    pool: asyncpg.Pool, *, statement_timeout_ms: int
+    pool: asyncpg.Pool, *, statement_timeout_ms: int, as_of: dt.datetime | None = None
 ) -> AsyncIterator[Connection]:
-    """A read-only, repeatable-read transaction: one consistent snapshot per request."""
+    """A read-only, repeatable-read transaction: one consistent snapshot per request, of the
+    current rows or (``as_of``) of the rows as recorded at that moment."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        await conn.execute(f"SET LOCAL statement_timeout = {int(statement_timeout_ms)}")
+        await set_transaction_view(conn, statement_timeout_ms=statement_timeout_ms, as_of=as_of)
         yield conn
+
+
+async def begin_write(conn: Connection, *, statement_timeout_ms: int, key_id: int | None) -> None:
+    """Settings of a write transaction already begun on ``conn``: the tables themselves, and the
+    acting API key, which the versioning and audit triggers record."""
+    await conn.execute(
+        "SELECT set_config('statement_timeout', $1, true), set_config('search_path', $2, true),"
+        " set_config('stakegraph.key_id', $3, true)",
+        str(int(statement_timeout_ms)),
+        WRITE_SEARCH_PATH,
+        "" if key_id is None else str(key_id),
+    )

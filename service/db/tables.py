@@ -20,6 +20,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     SmallInteger,
@@ -30,7 +31,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from service.domain import (
     Attribution,
@@ -44,6 +45,7 @@ from service.domain import (
     RoleKind,
     RoundStatus,
     RoundType,
+    Scope,
     SourceKind,
     Stance,
 )
@@ -76,6 +78,23 @@ def _timestamps() -> list[Column[object]]:
     return [
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    ]
+
+
+# Who wrote a row's current version: the API key of the writing transaction, which sets
+# `stakegraph.key_id` (NULL for loaders and imports run without a key). A default, not a
+# trigger, so that bulk COPY pays nothing for it.
+KEY_ID_FUNCTION = "sg_key_id"
+
+
+def _versioned() -> list[Column[object]]:
+    """Optimistic concurrency and recorded time: a trigger bumps ``version`` and copies the
+    previous version into the ``history`` schema on every update (migration 0004)."""
+    return [
+        Column("version", Integer, nullable=False, server_default=text("1")),
+        Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("recorded_by", BigInteger, server_default=text(f"{KEY_ID_FUNCTION}()")),
+        Column("retired_at", DateTime(timezone=True)),
     ]
 
 
@@ -157,6 +176,7 @@ organization = Table(
     Column("website", Text),
     Column("description", Text),
     *_timestamps(),
+    *_versioned(),
     CheckConstraint("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name="slug_format"),
     CheckConstraint("country ~ '^[A-Z]{2}$'", name="country_format"),
     CheckConstraint("cardinality(kinds) >= 1", name="has_kind"),
@@ -183,6 +203,7 @@ organization_name = Table(
     Column("kind", String(16), nullable=False),
     Column("is_primary", Boolean, nullable=False, server_default=text("false")),
     Column("normalized", Text, Computed(f"{NORMALIZE_FUNCTION}(value)", persisted=True)),
+    *_versioned(),
     CheckConstraint(_in("kind", NameKind), name="kind"),
     CheckConstraint("script ~ '^[A-Z][a-z]{3}$'", name="script_format"),
     CheckConstraint("length(btrim(value)) > 0", name="not_blank"),
@@ -204,6 +225,7 @@ person = Table(
     Column("native_name", Text),
     Column("description", Text),
     *_timestamps(),
+    *_versioned(),
     # Search matches people by their Latin and native names, folded as organization names are.
     Column("name_normalized", Text, Computed(f"{NORMALIZE_FUNCTION}(name)", persisted=True)),
     Column(
@@ -238,6 +260,7 @@ person_role = Table(
     *_partial_date("started"),
     *_partial_date("ended"),
     *_timestamps(),
+    *_versioned(),
     CheckConstraint(_in("kind", RoleKind), name="kind"),
     CheckConstraint(
         "ended_on IS NULL OR started_on IS NULL OR ended_on >= started_on", name="ordered"
@@ -257,6 +280,7 @@ product = Table(
     *_partial_date("launched"),
     Column("description", Text),
     *_timestamps(),
+    *_versioned(),
     Column("name_normalized", Text, Computed(f"{NORMALIZE_FUNCTION}(name)", persisted=True)),
     CheckConstraint("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name="slug_format"),
     Index(None, "organization_id"),
@@ -275,6 +299,7 @@ product_alternative = Table(
     Column("product_id", BigInteger, ForeignKey("product.id"), primary_key=True),
     Column("alternative_to_id", BigInteger, ForeignKey("product.id"), primary_key=True),
     Column("market", String(2)),
+    *_versioned(),
     CheckConstraint("product_id <> alternative_to_id", name="distinct"),
     CheckConstraint("market ~ '^[A-Z]{2}$'", name="market_format"),
     Index(None, "alternative_to_id"),
@@ -301,6 +326,7 @@ funding_round = Table(
         nullable=False,
     ),
     *_timestamps(),
+    *_versioned(),
     CheckConstraint(_in("round_type", RoundType), name="round_type"),
     CheckConstraint(_in("status", RoundStatus), name="status"),
     Index("ix_funding_round_org_sort", "organization_id", "sort_on", "id"),
@@ -321,6 +347,7 @@ investment = Table(
     Column("stake_estimated", Boolean, nullable=False, server_default=text("false")),
     Column("description", Text),
     *_timestamps(),
+    *_versioned(),
     UniqueConstraint("round_id", "investor_id", name="uq_investment_round_investor"),
     Index("ix_investment_investor_id", "investor_id", "id"),
     Index("ix_investment_round_lead", "round_id", "is_lead", "id"),
@@ -336,6 +363,7 @@ credit_type = Table(
     Column("unit", String(16), nullable=False),
     Column("description", Text),
     *_timestamps(),
+    *_versioned(),
     CheckConstraint(_in("consideration_kind", ConsiderationKind), name="consideration_kind"),
     CheckConstraint(_in("unit", CreditUnit), name="unit"),
 )
@@ -353,6 +381,7 @@ credit_program = Table(
     *_partial_date("started"),
     *_partial_date("ended"),
     *_timestamps(),
+    *_versioned(),
     Index(None, "provider_id"),
     Index(None, "credit_type_id"),
 )
@@ -377,6 +406,7 @@ consideration_component = Table(
     Column("spend_restricted_to_id", BigInteger, ForeignKey("organization.id")),
     Column("spend_restriction", Text),
     Column("description", Text),
+    *_versioned(),
     CheckConstraint(_in("kind", ConsiderationKind), name="kind"),
     CheckConstraint("position >= 0", name="position"),
     UniqueConstraint("investment_id", "position"),
@@ -401,6 +431,7 @@ relationship = Table(
     *_partial_date("ended"),
     Column("description", Text),
     *_timestamps(),
+    *_versioned(),
     CheckConstraint(_in("kind", RelationshipKind), name="kind"),
     CheckConstraint("source_id <> target_id", name="distinct"),
     UniqueConstraint("kind", "source_id", "target_id"),
@@ -422,6 +453,7 @@ compute_asset = Table(
     *_partial_date("acquired"),
     Column("description", Text),
     *_timestamps(),
+    *_versioned(),
     CheckConstraint("quantity >= 0", name="quantity"),
     CheckConstraint("cluster_size >= 0", name="cluster_size"),
     Index("ix_compute_asset_owner", "owner_id", "id"),
@@ -443,6 +475,7 @@ event = Table(
         nullable=False,
     ),
     *_timestamps(),
+    *_versioned(),
     CheckConstraint(_in("kind", EventKind), name="kind"),
     Index("ix_event_sort_id", "sort_on", "id"),
 )
@@ -453,6 +486,7 @@ event_participant = Table(
     Column("event_id", BigInteger, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
     Column("organization_id", BigInteger, ForeignKey("organization.id"), primary_key=True),
     Column("role", Text, nullable=False),
+    *_versioned(),
     Index(None, "organization_id"),
 )
 
@@ -469,6 +503,7 @@ source = Table(
     *_partial_date("published"),
     Column("description", Text),
     *_timestamps(),
+    *_versioned(),
     CheckConstraint(_in("kind", SourceKind), name="kind"),
 )
 
@@ -487,6 +522,7 @@ claim = Table(
     Column("quote", Text),
     Column("confidence", Numeric(4, 3)),
     *_timestamps(),
+    *_versioned(),
     CheckConstraint(_in("attribution", Attribution), name="attribution"),
     CheckConstraint(_in("stance", Stance), name="stance"),
     CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
@@ -520,6 +556,7 @@ claim_subject = Table(
         Column(col, BigInteger, ForeignKey(f"{target}.id", ondelete="CASCADE"))
         for col, target in CLAIM_SUBJECTS.items()
     ),
+    *_versioned(),
     CheckConstraint(f"num_nonnulls({', '.join(CLAIM_SUBJECTS)}) = 1", name="exactly_one"),
     Index(None, "claim_id"),
     *(
@@ -528,4 +565,114 @@ claim_subject = Table(
         )
         for col in CLAIM_SUBJECTS
     ),
+)
+
+# Writes: earlier versions, API keys, the audit log, idempotency keys and merges.
+
+HISTORY_SCHEMA = "history"
+
+# Every table whose rows the API and the importers change; the migration installs the
+# versioning triggers and the `live` / `asof` views on exactly these.
+VERSIONED_TABLES: tuple[Table, ...] = tuple(
+    table for table in metadata.tables.values() if "retired_at" in table.c
+)
+
+
+def _history_of(table: Table) -> Table:
+    """Earlier versions of ``table``'s rows: the same columns without constraints (a past version
+    may name rows that are gone), keyed by primary key and version, plus when the version
+    stopped being current and which key ended it. Indexes on references and unique columns keep
+    as-of reads through the ``asof`` views as indexed as the current ones."""
+    key = {c.name for c in table.primary_key.columns}
+    first_key = next(iter(table.primary_key.columns)).name
+    # Every other column is nullable: a version older than a column has no value for it.
+    keyed = key | {"version"}
+    columns = [
+        Column(c.name, c.type, primary_key=c.name in keyed, nullable=c.name not in keyed)
+        for c in table.columns
+    ]
+    # The same rule as sg_versioning_sync() in migration 0004, which creates these tables from
+    # the catalog: references to other rows (``*_id``) and single-column unique keys.
+    indexed = [
+        c.name
+        for c in table.columns
+        if ((c.foreign_keys and c.name.endswith("_id")) or c.unique) and c.name != first_key
+    ]
+    return Table(
+        table.name,
+        metadata,
+        *columns,
+        Column("recorded_to", DateTime(timezone=True), nullable=False),
+        Column("ended_by", BigInteger),
+        *(Index(None, name) for name in indexed),
+        schema=HISTORY_SCHEMA,
+    )
+
+
+HISTORY_TABLES: dict[str, Table] = {table.name: _history_of(table) for table in VERSIONED_TABLES}
+
+api_key = Table(
+    "api_key",
+    metadata,
+    _id(),
+    Column("prefix", String(16), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("scope", String(8), nullable=False),
+    Column("salt", LargeBinary, nullable=False),
+    Column("secret_hash", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("revoked_at", DateTime(timezone=True)),
+    CheckConstraint(_in("scope", Scope), name="scope"),
+    CheckConstraint("length(btrim(name)) > 0", name="name_not_blank"),
+    comment="API keys. Only a salted SHA-256 of each secret is stored; the non-secret prefix "
+    "finds the row.",
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("key_id", BigInteger),
+    Column("action", String(8), nullable=False),
+    Column("table_name", Text, nullable=False),
+    Column("row_id", BigInteger),
+    Column("before", JSONB),
+    Column("after", JSONB),
+    CheckConstraint("action IN ('INSERT', 'UPDATE', 'DELETE')", name="action"),
+    Index("ix_audit_log_row", "table_name", "row_id", "id"),
+    Index(None, "at"),
+    Index(None, "key_id", "id"),
+    comment="Every change to a versioned table: who (the API key), when, what, before and "
+    "after. Written by triggers; append-only.",
+)
+
+idempotency_key = Table(
+    "idempotency_key",
+    metadata,
+    Column("key_id", BigInteger, ForeignKey("api_key.id"), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("response", JSONB),
+    Index(None, "created_at"),
+    comment="Idempotency-Key headers of mutation requests, per API key, with the response of "
+    "the first request; kept 24 hours.",
+)
+
+organization_merge = Table(
+    "organization_merge",
+    metadata,
+    _id(),
+    Column("survivor_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("merged_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("key_id", BigInteger),
+    Column("merged_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("changes", JSONB, nullable=False),
+    Column("undone_at", DateTime(timezone=True)),
+    CheckConstraint("survivor_id <> merged_id", name="distinct"),
+    Index(None, "survivor_id"),
+    Index(None, "merged_id"),
+    comment="Duplicate organizations merged into a survivor: every row the merge changed and "
+    "its values before, so that the merge can be undone.",
 )

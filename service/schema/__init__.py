@@ -9,6 +9,7 @@ from service.config import Settings, get_settings
 from service.schema.analytics import AnalyticsQuery
 from service.schema.errors import SafeErrors
 from service.schema.limits import query_limits
+from service.schema.permissions import permissions
 from service.schema.query import Query as ReadQuery
 from service.schema.search import SearchQuery
 
@@ -31,6 +32,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions=[
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            # Who may run the operation is decided first, then what it may cost.
+            permissions(public_read=settings.reads_are_public),
             limits,
             SafeErrors,
         ],

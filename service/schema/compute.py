@@ -7,9 +7,18 @@ from typing import TYPE_CHECKING, Annotated
 import asyncpg
 import strawberry
 
+from service.repository import entities as e
 from service.schema.claims_field import claims_of
 from service.schema.common import PartialDate, partial_date
 from service.schema.context import Context
+from service.schema.history import (
+    DEFAULT_VERSIONS,
+    HISTORY_DESCRIPTION,
+    HistoryFirst,
+    Version,
+    Versioned,
+    versions_of,
+)
 from service.schema.ids import encode_id
 from service.schema.organizations import Organization, load_organization, require_organization
 from service.schema.relay import Node
@@ -21,7 +30,7 @@ Info = strawberry.Info[Context, None]
 
 
 @strawberry.type(description="GPUs or other compute an organization holds.")
-class ComputeAsset(Node):
+class ComputeAsset(Node, Versioned):
     chip_model: str = strawberry.field(description="Chip model, e.g. `H800`.")
     quantity: int | None = strawberry.field(description="Number of chips; null if unknown.")
     quantity_estimated: bool = strawberry.field(description="True if the quantity is estimated.")
@@ -44,9 +53,19 @@ class ComputeAsset(Node):
             regions=list(row["regions"]),
             acquired_on=partial_date(row, "acquired"),
             description=row["description"],
+            version=row["version"],
+            recorded_at=row["recorded_at"],
             pk=row["id"],
             owner_pk=row["owner_id"],
             vendor_pk=row["chip_vendor_id"],
+        )
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: HistoryFirst = DEFAULT_VERSIONS
+    ) -> list[Version[ComputeAsset]]:
+        return await versions_of(
+            info.context, e.COMPUTE_ASSET, self.pk, ComputeAsset.from_row, first
         )
 
     @strawberry.field(description="Who holds the compute.")

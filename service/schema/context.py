@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Hashable, Sequence
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator, Callable, Hashable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import asyncpg
+import asyncpg.transaction
 from sqlalchemy import ColumnElement, Select, select
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from service.auth.keys import ANONYMOUS, Principal
 from service.config import Settings
 from service.db import tables as t
-from service.db.pool import read_transaction
+from service.db.pool import Connection, begin_write, read_transaction
 from service.repository import entities as e
 from service.repository import paging
 from service.repository.db import Db
 from service.repository.filters import FilterNode
+from service.repository.versions import fetch_versions
 
 # How a child list hangs off its parents: parent-id column → condition on the child rows.
 Link = Callable[[ColumnElement[Any]], ColumnElement[bool]]
@@ -42,19 +45,68 @@ class LazyDb(Db):
         # each open a transaction and then share one connection through different locks.
         self._opening = asyncio.Lock()
         self._statement_log = log
+        # Set by the permissions extension before any resolver runs (service/schema/
+        # permissions.py): the recorded time a query reads as of, or that the operation is a
+        # mutation, which runs in one read-write transaction acting as ``key_id``.
+        self.as_of: dt.datetime | None = None
+        self.writing = False
+        self.key_id: int | None = None
+        self._write: asyncpg.transaction.Transaction | None = None
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self._pool
+
+    @property
+    def opened(self) -> bool:
+        return self._opened
 
     async def _open(self) -> None:
-        conn = await self._stack.enter_async_context(
-            read_transaction(self._pool, statement_timeout_ms=self._settings.statement_timeout_ms)
-        )
+        timeout = self._settings.statement_timeout_ms
+        conn: Connection
+        if self.writing:
+            conn = await self._stack.enter_async_context(self._pool.acquire())
+            self._write = conn.transaction()
+            await self._write.start()
+            await begin_write(conn, statement_timeout_ms=timeout, key_id=self.key_id)
+        else:
+            conn = await self._stack.enter_async_context(
+                read_transaction(self._pool, statement_timeout_ms=timeout, as_of=self.as_of)
+            )
         super().__init__(conn, self._statement_log)
         self._opened = True
 
-    async def fetch_sql(self, sql: str, args: Sequence[Any] = ()) -> list[asyncpg.Record]:
+    async def ensure_open(self) -> None:
         if not self._opened:
             async with self._opening:
                 if not self._opened:
                     await self._open()
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """One mutation's writes: all of them or, on any exception, none."""
+        await self.ensure_open()
+        async with self._lock:
+            savepoint = self._conn.transaction()
+            await savepoint.start()
+        try:
+            yield
+        except BaseException:
+            async with self._lock:
+                await savepoint.rollback()
+            raise
+        async with self._lock:
+            await savepoint.commit()
+
+    async def commit(self) -> None:
+        """Ends a mutation request's transaction; until then none of its writes is visible."""
+        if self._write is not None:
+            async with self._lock:
+                write, self._write = self._write, None
+                await write.commit()
+
+    async def fetch_sql(self, sql: str, args: Sequence[Any] = ()) -> list[asyncpg.Record]:
+        await self.ensure_open()
         return await super().fetch_sql(sql, args)
 
     async def close(self) -> None:
@@ -64,6 +116,10 @@ class LazyDb(Db):
             # back to the pool, and refuse any statement after that.
             async with self._lock:
                 self._closed = True
+                if self._write is not None:
+                    # A mutation request that did not reach its commit writes nothing.
+                    write, self._write = self._write, None
+                    await write.rollback()
                 await self._stack.aclose()
         else:
             await self._stack.aclose()
@@ -137,6 +193,19 @@ class Loaders:
 
         return self._get(("counts", entity.name, link_name, node), batch)
 
+    def versions(self, entity: e.Entity, first: int) -> DataLoader[int, list[asyncpg.Record]]:
+        """Each record's newest versions (recorded by the request's ``asOf``, if any)."""
+
+        async def batch(ids: list[int]) -> list[list[asyncpg.Record]]:
+            found = await fetch_versions(self.db, entity, ids, first, self.as_of)
+            return [found[i] for i in ids]
+
+        return self._get(("versions", entity.name, first), batch)
+
+    @property
+    def as_of(self) -> dt.datetime | None:
+        return self.db.as_of if isinstance(self.db, LazyDb) else None
+
     def claims(self, subject_column: str) -> DataLoader[int, list[asyncpg.Record]]:
         async def batch(subject_ids: list[int]) -> list[list[asyncpg.Record]]:
             column = t.claim_subject.c[subject_column]
@@ -208,3 +277,9 @@ class Context(BaseContext):
         self.db = db
         self.settings = settings
         self.loaders = Loaders(db, settings)
+        # Who sent the request; set by the permissions extension before any resolver runs.
+        self.principal: Principal = ANONYMOUS
+
+    def forget_loaded(self) -> None:
+        """Drops what the loaders hold: a mutation has changed rows they may have read."""
+        self.loaders = Loaders(self.db, self.settings)

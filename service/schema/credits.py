@@ -12,6 +12,14 @@ from service.repository import entities as e
 from service.schema.claims_field import claims_of
 from service.schema.common import ConsiderationKind, CreditUnit, PartialDate, partial_date
 from service.schema.context import Context, link_column
+from service.schema.history import (
+    DEFAULT_VERSIONS,
+    HISTORY_DESCRIPTION,
+    HistoryFirst,
+    Version,
+    Versioned,
+    versions_of,
+)
 from service.schema.ids import encode_id
 from service.schema.organizations import Organization, require_organization
 from service.schema.relay import (
@@ -32,7 +40,7 @@ Info = strawberry.Info[Context, None]
 
 
 @strawberry.type(description="A kind of credit: cloud compute, GPU hours, traffic promotion…")
-class CreditType(Node):
+class CreditType(Node, Versioned):
     slug: str = strawberry.field(description="Stable identifier, e.g. `cloud-compute-credits`.")
     name: str = strawberry.field(description="Display name.")
     consideration_kind: ConsiderationKind = strawberry.field(
@@ -51,8 +59,16 @@ class CreditType(Node):
             consideration_kind=ConsiderationKind(row["consideration_kind"]),
             unit=CreditUnit(row["unit"]),
             description=row["description"],
+            version=row["version"],
+            recorded_at=row["recorded_at"],
             pk=row["id"],
         )
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: HistoryFirst = DEFAULT_VERSIONS
+    ) -> list[Version[CreditType]]:
+        return await versions_of(info.context, e.CREDIT_TYPE, self.pk, CreditType.from_row, first)
 
     @strawberry.field(description="Programs offering credits of this type.")
     async def programs(
@@ -80,7 +96,7 @@ class CreditType(Node):
     description="A provider's standing offer of credits in exchange for equity "
     "(e.g. Xiaohongshu's traffic promotion for equity)."
 )
-class CreditProgram(Node):
+class CreditProgram(Node, Versioned):
     slug: str = strawberry.field(description="Stable identifier.")
     name: str = strawberry.field(description="Display name.")
     in_exchange_for: str = strawberry.field(description="What the provider asks in return.")
@@ -101,9 +117,19 @@ class CreditProgram(Node):
             terms=row["terms"],
             started_on=partial_date(row, "started"),
             ended_on=partial_date(row, "ended"),
+            version=row["version"],
+            recorded_at=row["recorded_at"],
             pk=row["id"],
             provider_pk=row["provider_id"],
             credit_type_pk=row["credit_type_id"],
+        )
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: HistoryFirst = DEFAULT_VERSIONS
+    ) -> list[Version[CreditProgram]]:
+        return await versions_of(
+            info.context, e.CREDIT_PROGRAM, self.pk, CreditProgram.from_row, first
         )
 
     @strawberry.field(description="The organization offering the credits.")

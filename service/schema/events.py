@@ -11,6 +11,14 @@ from service.repository import entities as e
 from service.schema.claims_field import claims_of
 from service.schema.common import EventKind, PartialDate, partial_date
 from service.schema.context import Context
+from service.schema.history import (
+    DEFAULT_VERSIONS,
+    HISTORY_DESCRIPTION,
+    HistoryFirst,
+    Version,
+    Versioned,
+    versions_of,
+)
 from service.schema.ids import encode_id
 from service.schema.organizations import Organization
 from service.schema.relay import Node
@@ -28,7 +36,7 @@ class EventParticipant:
 
 
 @strawberry.type(description="A dated happening involving organizations.")
-class Event(Node):
+class Event(Node, Versioned):
     slug: str = strawberry.field(description="Stable identifier.")
     kind: EventKind = strawberry.field(description="The type of event.")
     title: str = strawberry.field(description="A one-line title.")
@@ -45,8 +53,16 @@ class Event(Node):
             title=row["title"],
             description=row["description"],
             occurred_on=partial_date(row, "occurred"),
+            version=row["version"],
+            recorded_at=row["recorded_at"],
             pk=row["id"],
         )
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: HistoryFirst = DEFAULT_VERSIONS
+    ) -> list[Version[Event]]:
+        return await versions_of(info.context, e.EVENT, self.pk, Event.from_row, first)
 
     @strawberry.field(description="The organizations involved and their parts.")
     async def participants(self, info: Info) -> list[EventParticipant]:

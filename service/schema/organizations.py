@@ -28,6 +28,14 @@ from service.schema.filters import (
     investment_filter_node,
     to_node,
 )
+from service.schema.history import (
+    DEFAULT_VERSIONS,
+    HISTORY_DESCRIPTION,
+    HistoryFirst,
+    Version,
+    Versioned,
+    versions_of,
+)
 from service.schema.ids import encode_id
 from service.schema.relay import (
     After,
@@ -65,7 +73,7 @@ class RelationshipDirection(Enum):
     description="A company or institution: start-up, investor, corporate, cloud provider, "
     "platform, VC firm, analyst firm, chipmaker… An organization can be several kinds."
 )
-class Organization(Node):
+class Organization(Node, Versioned):
     slug: str = strawberry.field(description="Stable, URL-safe identifier, e.g. `moonshot-ai`.")
     name: str = strawberry.field(description="Display name (its primary name).")
     kinds: list[OrganizationKind] = strawberry.field(description="What the organization is.")
@@ -87,8 +95,18 @@ class Organization(Node):
             founded_on=partial_date(row, "founded"),
             website=row["website"],
             description=row["description"],
+            version=row["version"],
+            recorded_at=row["recorded_at"],
             pk=row["id"],
             parent_pk=row["parent_id"],
+        )
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: HistoryFirst = DEFAULT_VERSIONS
+    ) -> list[Version[Organization]]:
+        return await versions_of(
+            info.context, e.ORGANIZATION, self.pk, Organization.from_row, first
         )
 
     @strawberry.field(description="All its names, in every language and script stored.")

@@ -11,6 +11,14 @@ from service.repository import entities as e
 from service.schema.claims_field import claims_of
 from service.schema.common import PartialDate, RoleKind, partial_date
 from service.schema.context import Context
+from service.schema.history import (
+    DEFAULT_VERSIONS,
+    HISTORY_DESCRIPTION,
+    HistoryFirst,
+    Version,
+    Versioned,
+    versions_of,
+)
 from service.schema.ids import encode_id
 from service.schema.organizations import Organization, require_organization
 from service.schema.relay import Node
@@ -22,7 +30,7 @@ Info = strawberry.Info[Context, None]
 
 
 @strawberry.type(description="A person: executive, founder, analyst…")
-class Person(Node):
+class Person(Node, Versioned):
     slug: str = strawberry.field(description="Stable identifier, e.g. `eddie-wu`.")
     name: str = strawberry.field(description="Name in Latin script.")
     native_name: str | None = strawberry.field(description="Name in the person's own script.")
@@ -37,8 +45,16 @@ class Person(Node):
             name=row["name"],
             native_name=row["native_name"],
             description=row["description"],
+            version=row["version"],
+            recorded_at=row["recorded_at"],
             pk=row["id"],
         )
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: HistoryFirst = DEFAULT_VERSIONS
+    ) -> list[Version[Person]]:
+        return await versions_of(info.context, e.PERSON, self.pk, Person.from_row, first)
 
     @strawberry.field(description="Roles the person holds or held, in order of start.")
     async def roles(self, info: Info) -> list[PersonRole]:
@@ -47,7 +63,7 @@ class Person(Node):
 
 
 @strawberry.type(description="A role a person holds at an organization, over a period.")
-class PersonRole(Node):
+class PersonRole(Node, Versioned):
     kind: RoleKind = strawberry.field(description="Executive, founder, analyst…")
     title: str = strawberry.field(description='Title as reported, e.g. "Chief Executive".')
     started_on: PartialDate | None = strawberry.field(description="When the role began.")
@@ -64,10 +80,18 @@ class PersonRole(Node):
             title=row["title"],
             started_on=partial_date(row, "started"),
             ended_on=partial_date(row, "ended"),
+            version=row["version"],
+            recorded_at=row["recorded_at"],
             pk=row["id"],
             person_pk=row["person_id"],
             organization_pk=row["organization_id"],
         )
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: HistoryFirst = DEFAULT_VERSIONS
+    ) -> list[Version[PersonRole]]:
+        return await versions_of(info.context, e.PERSON_ROLE, self.pk, PersonRole.from_row, first)
 
     @strawberry.field(description="The person.")
     async def person(self, info: Info) -> Person:

@@ -11,6 +11,14 @@ from service.repository import entities as e
 from service.schema.claims_field import claims_of
 from service.schema.common import PartialDate, partial_date
 from service.schema.context import Context
+from service.schema.history import (
+    DEFAULT_VERSIONS,
+    HISTORY_DESCRIPTION,
+    HistoryFirst,
+    Version,
+    Versioned,
+    versions_of,
+)
 from service.schema.ids import encode_id
 from service.schema.organizations import Organization, require_organization
 from service.schema.relay import Node
@@ -28,7 +36,7 @@ class ProductAlternative:
 
 
 @strawberry.type(description="A product made by an organization.")
-class Product(Node):
+class Product(Node, Versioned):
     slug: str = strawberry.field(description="Stable identifier, e.g. `kimi`.")
     name: str = strawberry.field(description="Display name.")
     category: str | None = strawberry.field(description="What sort of product it is.")
@@ -46,9 +54,17 @@ class Product(Node):
             category=row["category"],
             launched_on=partial_date(row, "launched"),
             description=row["description"],
+            version=row["version"],
+            recorded_at=row["recorded_at"],
             pk=row["id"],
             organization_pk=row["organization_id"],
         )
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: HistoryFirst = DEFAULT_VERSIONS
+    ) -> list[Version[Product]]:
+        return await versions_of(info.context, e.PRODUCT, self.pk, Product.from_row, first)
 
     @strawberry.field(description="The organization that makes it.")
     async def organization(self, info: Info) -> Organization:

@@ -28,6 +28,7 @@ from service.schema.filters import (
     investment_filter_node,
     to_node,
 )
+from service.schema.history import AsOf
 from service.schema.ids import GlobalIdError, decode_id_of
 from service.schema.nodes import load_node
 from service.schema.organizations import Organization
@@ -88,6 +89,7 @@ class Query:
         self,
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")],
+        as_of: AsOf = None,
     ) -> Node | None:
         try:
             return await load_node(info.context, str(id))
@@ -104,6 +106,7 @@ class Query:
         ids: Annotated[
             list[strawberry.ID], strawberry.argument(description="Global IDs, at most 100.")
         ],
+        as_of: AsOf = None,
     ) -> list[Node | None]:
         if len(ids) > MAX_NODES_IDS:
             raise user_error(f"`ids` takes at most {MAX_NODES_IDS} IDs; got {len(ids)}.")
@@ -117,6 +120,7 @@ class Query:
         self,
         info: Info,
         slug: Annotated[str, strawberry.argument(description="The organization's slug.")],
+        as_of: AsOf = None,
     ) -> Organization | None:
         row = await _one_by_slug(info, e.ORGANIZATION, slug)
         return Organization.from_row(row) if row is not None else None
@@ -136,6 +140,7 @@ class Query:
             list[OrganizationOrder] | None,
             strawberry.argument(description="Sort terms, first one first; ties break on ID."),
         ] = None,
+        as_of: AsOf = None,
     ) -> Connection[Organization]:
         return await _list(
             info, e.ORGANIZATION, to_node(filter), order_terms(order_by),
@@ -157,6 +162,7 @@ class Query:
             list[OrganizationOrder] | None,
             strawberry.argument(description="Sort terms, first one first; ties break on ID."),
         ] = None,
+        as_of: AsOf = None,
     ) -> Connection[Organization]:
         node = _with_kind(to_node(filter), domain.OrganizationKind.INVESTOR)
         return await _list(
@@ -179,6 +185,7 @@ class Query:
             list[OrganizationOrder] | None,
             strawberry.argument(description="Sort terms, first one first; ties break on ID."),
         ] = None,
+        as_of: AsOf = None,
     ) -> Connection[Organization]:
         node = _with_kind(to_node(filter), domain.OrganizationKind.STARTUP)
         return await _list(
@@ -191,6 +198,7 @@ class Query:
         self,
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The round's global ID.")],
+        as_of: AsOf = None,
     ) -> FundingRound | None:
         try:
             pk = decode_id_of(str(id), "FundingRound")
@@ -214,6 +222,7 @@ class Query:
             list[FundingRoundOrder] | None,
             strawberry.argument(description="Sort terms, first one first; ties break on ID."),
         ] = None,
+        as_of: AsOf = None,
     ) -> Connection[FundingRound]:
         return await _list(
             info, e.FUNDING_ROUND, to_node(filter), order_terms(order_by),
@@ -235,6 +244,7 @@ class Query:
             list[InvestmentOrder] | None,
             strawberry.argument(description="Sort terms, first one first; ties break on ID."),
         ] = None,
+        as_of: AsOf = None,
     ) -> Connection[Investment]:
         return await _list(
             info, e.INVESTMENT, investment_filter_node(filter), order_terms(order_by),
@@ -249,6 +259,7 @@ class Query:
         last: Last = None,
         after: After = None,
         before: Before = None,
+        as_of: AsOf = None,
     ) -> Connection[CreditType]:
         return await _list(
             info, e.CREDIT_TYPE, None, (), first, last, after, before, CreditType.from_row
@@ -262,6 +273,7 @@ class Query:
         last: Last = None,
         after: After = None,
         before: Before = None,
+        as_of: AsOf = None,
     ) -> Connection[CreditProgram]:
         return await _list(
             info, e.CREDIT_PROGRAM, None, (), first, last, after, before, CreditProgram.from_row
@@ -272,6 +284,7 @@ class Query:
         self,
         info: Info,
         slug: Annotated[str, strawberry.argument(description="The person's slug.")],
+        as_of: AsOf = None,
     ) -> Person | None:
         row = await _one_by_slug(info, e.PERSON, slug)
         return Person.from_row(row) if row is not None else None
@@ -287,6 +300,7 @@ class Query:
         filter: Annotated[
             PersonFilter | None, strawberry.argument(description="Only items matching this.")
         ] = None,
+        as_of: AsOf = None,
     ) -> Connection[Person]:
         return await _list(
             info, e.PERSON, to_node(filter), (), first, last, after, before, Person.from_row
@@ -303,6 +317,7 @@ class Query:
         filter: Annotated[
             ProductFilter | None, strawberry.argument(description="Only items matching this.")
         ] = None,
+        as_of: AsOf = None,
     ) -> Connection[Product]:
         return await _list(
             info, e.PRODUCT, to_node(filter), (), first, last, after, before, Product.from_row
@@ -319,6 +334,7 @@ class Query:
         filter: Annotated[
             EventFilter | None, strawberry.argument(description="Only items matching this.")
         ] = None,
+        as_of: AsOf = None,
     ) -> Connection[Event]:
         return await _list(
             info, e.EVENT, to_node(filter), (), first, last, after, before, Event.from_row
@@ -335,6 +351,7 @@ class Query:
         filter: Annotated[
             SourceFilter | None, strawberry.argument(description="Only items matching this.")
         ] = None,
+        as_of: AsOf = None,
     ) -> Connection[Source]:
         return await _list(
             info, e.SOURCE, to_node(filter), (), first, last, after, before, Source.from_row

@@ -24,6 +24,14 @@ from service.schema.common import (
 )
 from service.schema.context import Context, link_column
 from service.schema.filters import InvestmentFilter, InvestmentOrder, investment_filter_node
+from service.schema.history import (
+    DEFAULT_VERSIONS,
+    HISTORY_DESCRIPTION,
+    HistoryFirst,
+    Version,
+    Versioned,
+    versions_of,
+)
 from service.schema.ids import encode_id
 from service.schema.organizations import Organization, load_organization, require_organization
 from service.schema.relay import (
@@ -46,7 +54,7 @@ Info = strawberry.Info[Context, None]
 
 
 @strawberry.type(description="A funding round raised by an organization.")
-class FundingRound(Node):
+class FundingRound(Node, Versioned):
     round_type: RoundType = strawberry.field(description="Seed, series A…, strategic…")
     status: RoundStatus = strawberry.field(description="Rumoured, announced or closed.")
     announced_on: PartialDate | None = strawberry.field(
@@ -71,8 +79,18 @@ class FundingRound(Node):
             pre_money_valuation=money(row, "pre_money", on),
             post_money_valuation=money(row, "post_money", on),
             description=row["description"],
+            version=row["version"],
+            recorded_at=row["recorded_at"],
             pk=row["id"],
             organization_pk=row["organization_id"],
+        )
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: HistoryFirst = DEFAULT_VERSIONS
+    ) -> list[Version[FundingRound]]:
+        return await versions_of(
+            info.context, e.FUNDING_ROUND, self.pk, FundingRound.from_row, first
         )
 
     @strawberry.field(description="The organization that raised the round.")
@@ -115,7 +133,7 @@ class FundingRound(Node):
 
 
 @strawberry.type(description="One investor's participation in one funding round.")
-class Investment(Node):
+class Investment(Node, Versioned):
     is_lead: bool = strawberry.field(description="True if the investor led the round.")
     amount: Money | None = strawberry.field(
         description="Amount committed by this investor; null if undisclosed."
@@ -139,11 +157,19 @@ class Investment(Node):
             stake=share_range(row, "stake"),
             stake_estimated=row["stake_estimated"],
             description=row["description"],
+            version=row["version"],
+            recorded_at=row["recorded_at"],
             pk=row["id"],
             round_pk=row["round_id"],
             investor_pk=row["investor_id"],
             organization_pk=row["round_organization_id"],
         )
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: HistoryFirst = DEFAULT_VERSIONS
+    ) -> list[Version[Investment]]:
+        return await versions_of(info.context, e.INVESTMENT, self.pk, Investment.from_row, first)
 
     @strawberry.field(description="The investor.")
     async def investor(self, info: Info) -> Organization:
@@ -184,7 +210,7 @@ def _position(row: asyncpg.Record) -> int:
 @strawberry.type(
     description="One part of what an investor gives for its stake, with its strings attached."
 )
-class ConsiderationComponent(Node):
+class ConsiderationComponent(Node, Versioned):
     kind: ConsiderationKind = strawberry.field(description="Cash, cloud credits, promotion…")
     amount: Money | None = strawberry.field(description="Its amount, where known.")
     share: ShareRange | None = strawberry.field(
@@ -219,11 +245,21 @@ class ConsiderationComponent(Node):
             recognized_as_revenue_by_provider=row["recognized_as_revenue_by_provider"],
             spend_restriction=row["spend_restriction"],
             description=row["description"],
+            version=row["version"],
+            recorded_at=row["recorded_at"],
             pk=row["id"],
             provider_pk=row["provider_id"],
             restricted_to_pk=row["spend_restricted_to_id"],
             credit_type_pk=row["credit_type_id"],
             credit_program_pk=row["credit_program_id"],
+        )
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: HistoryFirst = DEFAULT_VERSIONS
+    ) -> list[Version[ConsiderationComponent]]:
+        return await versions_of(
+            info.context, e.CONSIDERATION_COMPONENT, self.pk, ConsiderationComponent.from_row, first
         )
 
     @strawberry.field(description="Who provides the credits or services, where it applies.")

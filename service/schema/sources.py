@@ -17,6 +17,14 @@ from service.schema.common import (
     partial_date,
 )
 from service.schema.context import Context, link_column
+from service.schema.history import (
+    DEFAULT_VERSIONS,
+    HISTORY_DESCRIPTION,
+    HistoryFirst,
+    Version,
+    Versioned,
+    versions_of,
+)
 from service.schema.ids import encode_id
 from service.schema.organizations import Organization, load_organization
 from service.schema.people import Person
@@ -36,7 +44,7 @@ Info = strawberry.Info[Context, None]
 
 
 @strawberry.type(description="Where facts come from: an article, a filing, a report.")
-class Source(Node):
+class Source(Node, Versioned):
     slug: str = strawberry.field(description="Stable identifier.")
     kind: SourceKind = strawberry.field(description="The type of source.")
     publisher: str = strawberry.field(description="Who published it, e.g. `Financial Times`.")
@@ -61,8 +69,16 @@ class Source(Node):
             url=row["url"],
             published_on=partial_date(row, "published"),
             description=row["description"],
+            version=row["version"],
+            recorded_at=row["recorded_at"],
             pk=row["id"],
         )
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: HistoryFirst = DEFAULT_VERSIONS
+    ) -> list[Version[Source]]:
+        return await versions_of(info.context, e.SOURCE, self.pk, Source.from_row, first)
 
     @strawberry.field(description="The claims this source makes.")
     async def claims(
@@ -90,7 +106,7 @@ class Source(Node):
     description="A statement in a source, attributed to someone, supporting one fact. "
     '"Declined to comment" is a claim too (see `stance`).'
 )
-class Claim(Node):
+class Claim(Node, Versioned):
     fact_ref: str | None = strawberry.field(
         description="The source's own numbering of the fact, where kept (e.g. `F4`)."
     )
@@ -121,11 +137,19 @@ class Claim(Node):
             statement=row["statement"],
             quote=row["quote"],
             confidence=format_decimal(confidence) if confidence is not None else None,
+            version=row["version"],
+            recorded_at=row["recorded_at"],
             pk=row["id"],
             source_pk=row["source_id"],
             person_pk=row["person_id"],
             organization_pk=row["organization_id"],
         )
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: HistoryFirst = DEFAULT_VERSIONS
+    ) -> list[Version[Claim]]:
+        return await versions_of(info.context, e.CLAIM, self.pk, Claim.from_row, first)
 
     @strawberry.field(description="The source making the claim.")
     async def source(self, info: Info) -> Source:

@@ -18,10 +18,16 @@ MakeDb = Callable[[], Awaitable[str]]
 
 
 async def _tables(url: str) -> set[str]:
+    """Tables named as MetaData names them: ``name`` in public, ``schema.name`` elsewhere."""
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
-        rows = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        return {r["tablename"] for r in rows}
+        rows = await conn.fetch(
+            "SELECT schemaname, tablename FROM pg_tables WHERE schemaname IN ('public', 'history')"
+        )
+        return {
+            r["tablename"] if r["schemaname"] == "public" else f"{r['schemaname']}.{r['tablename']}"
+            for r in rows
+        }
     finally:
         await conn.close()
 
