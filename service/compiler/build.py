@@ -50,6 +50,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
     true,
@@ -63,13 +64,19 @@ from service.compiler import sqlexpr
 from service.config import Settings
 from service.repository import paging
 from service.repository.entities import Entity
-from service.repository.filters import FilterError, FilterNode
+from service.repository.filters import FilterError, FilterNode, build_condition
 
 if TYPE_CHECKING:
     from service.compiler.catalog import TypeSpec
 
 # PostgreSQL functions take at most 100 arguments: 50 key/value pairs per json_build_object.
 MAX_OBJECT_FIELDS = 50
+
+# Arguments the catalog's field compilers read; any other given argument falls back.
+KNOWN_ARGUMENTS = frozenset(
+    {"first", "last", "after", "before", "filter", "orderBy", "direction", "kinds"}
+    | {"slug", "id", "ids"}
+)
 
 Getter = Callable[[Mapping[str, Any]], Any]
 Guard = Callable[[Mapping[str, Any]], None]
@@ -291,6 +298,11 @@ class Builder:
         """The field's arguments as the resolver receives them (strawberry inputs and enums), with
         ``Sym`` for those given by a variable whose value stays a parameter."""
         coerced = get_argument_values(field.definition, field.node, self.variables)
+        for name, value in coerced.items():
+            # An argument the compiler does not know (e.g. `asOf`) changes what the resolvers
+            # read: only its absence (null) is safe to ignore.
+            if value is not None and name not in KNOWN_ARGUMENTS:
+                raise Fallback(f"argument {name} of {field.key}")
         symbols: dict[str, Sym] = {}
         for argument in field.node.arguments or ():
             value = argument.value
@@ -456,8 +468,14 @@ class Builder:
         )
 
         def count() -> Any:
-            statement = linked if outer is None else linked.correlate(outer)
-            return select(func.count()).select_from(statement.subquery()).scalar_subquery()
+            # Counted on the entity's own table: the joins of an entity's SELECT follow NOT NULL
+            # foreign keys to primary keys, so they neither drop nor repeat rows, and the filter
+            # leaves only read the entity's table (or subqueries of their own).
+            condition = build_condition(node, entity.leaves)
+            statement = select(func.count()).select_from(entity.table).where(condition)
+            if link is not None and outer is not None:
+                statement = statement.where(link(outer)).correlate(outer)
+            return statement.scalar_subquery()
 
         if not needs_rows:
             return self.values(connection_type.name, field.details, {"totalCount": count()})
@@ -534,4 +552,7 @@ class Builder:
             raise Fallback(f"{connection_type.name}.{name}")
 
         obj = self.object(connection_type.name, field.details, resolve)
-        return select(obj).select_from(numbered).scalar_subquery()
+        # GROUP BY (): exactly one row, over any number of page rows, even when the selection
+        # aggregates nothing (a pageInfo asked only for its __typename).
+        grouped = select(obj).select_from(numbered).group_by(literal_column("()"))
+        return grouped.scalar_subquery()

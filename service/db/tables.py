@@ -350,6 +350,8 @@ investment = Table(
     *_versioned(),
     UniqueConstraint("round_id", "investor_id", name="uq_investment_round_investor"),
     Index("ix_investment_investor_id", "investor_id", "id"),
+    # An investor's portfolio in its default order (leads first), read in order (0005).
+    Index("ix_investment_investor_lead", "investor_id", "is_lead", "id"),
     Index("ix_investment_round_lead", "round_id", "is_lead", "id"),
 )
 

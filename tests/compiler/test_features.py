@@ -294,3 +294,7 @@ def test_cursor_text_matches_python_for_awkward_strings() -> None:
 
 async def test_a_connection_asked_only_for_its_typename(pair: Pair) -> None:
     await pair.both("{ creditPrograms { __typename } organizations(first: 2) { totalCount } }")
+
+
+async def test_page_info_asked_only_for_its_typename(pair: Pair) -> None:
+    await pair.both("{ creditPrograms(first: 1) { pageInfo { __typename } __typename } }")

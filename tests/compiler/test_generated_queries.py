@@ -94,7 +94,7 @@ class Query:
                 args.append(f"{kind}: {size}")
         if "orderBy" in names and self.draw(st.booleans()):
             order_type = get_named_type(field.args["orderBy"].type)
-            enum = get_named_type(order_type.fields["field"].type)  # type: ignore[attr-defined]
+            enum = get_named_type(order_type.fields["field"].type)
             assert isinstance(enum, GraphQLEnumType)
             value = self.draw(st.sampled_from(sorted(enum.values)))
             direction = self.draw(st.sampled_from(["ASC", "DESC"]))
