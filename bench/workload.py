@@ -189,7 +189,8 @@ FILTERED_ROUNDS = Operation(
         'organization', json_build_object('slug', o.slug, 'name', o.name))
         ORDER BY r.sort_on DESC, r.id DESC)
       FROM (SELECT * FROM funding_round f
-            WHERE f.announced_on >= '2022-01-01' AND f.announced_on <= '2023-12-31'
+            WHERE f.announced_on IS NOT NULL
+              AND f.sort_on >= '2022-01-01' AND f.sort_on <= '2023-12-31'
               AND EXISTS (SELECT 1 FROM investment i JOIN consideration_component c
                           ON c.investment_id = i.id
                           WHERE i.round_id = f.id AND c.kind = 'CLOUD_CREDITS')

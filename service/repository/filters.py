@@ -84,6 +84,18 @@ def date_range(column: ColumnElement[Any]) -> Leaf:
     return leaf
 
 
+def sorted_date_range(column: ColumnElement[Any], sort_column: ColumnElement[Any]) -> Leaf:
+    """A date range on a nullable date that has a NOT NULL, indexed sort twin (undated rows
+    sort as 0001-01-01): bounding the twin lets a keyset page start its index scan at the
+    range instead of walking every later row first."""
+    bounded = date_range(sort_column)
+
+    def leaf(op: str, value: Any) -> ColumnElement[bool]:
+        return and_(column.is_not(None), bounded(op, value))
+
+    return leaf
+
+
 def boolean(column: ColumnElement[Any]) -> Leaf:
     def leaf(op: str, value: Any) -> ColumnElement[bool]:
         return column.is_(bool(value))
@@ -156,7 +168,7 @@ FUNDING_ROUND_LEAVES: dict[str, Leaf] = {
     "id": eq_in(t.funding_round.c.id),
     "organization": org_match(t.funding_round.c.organization_id),
     "investor": _round_has_investor,
-    "announced": date_range(t.funding_round.c.announced_on),
+    "announced": sorted_date_range(t.funding_round.c.announced_on, t.funding_round.c.sort_on),
     "roundType": eq_in(t.funding_round.c.round_type),
     "status": eq_in(t.funding_round.c.status),
     "considerationKind": _round_consideration,
@@ -210,7 +222,7 @@ def _event_participant(op: str, value: Any) -> ColumnElement[bool]:
 EVENT_LEAVES: dict[str, Leaf] = {
     "id": eq_in(t.event.c.id),
     "kind": eq_in(t.event.c.kind),
-    "occurred": date_range(t.event.c.occurred_on),
+    "occurred": sorted_date_range(t.event.c.occurred_on, t.event.c.sort_on),
     "organization": _event_participant,
 }
 
