@@ -67,6 +67,56 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys(args: argparse.Namespace) -> int:
+    """API keys: created with the secret shown once, listed without secrets, revoked."""
+    from service.auth.keys import create_key, list_keys, revoke_key
+    from service.db.urls import asyncpg_dsn
+    from service.domain import Scope
+
+    async def run() -> int:
+        import asyncpg
+
+        conn = await asyncpg.connect(asyncpg_dsn(url))
+        try:
+            if args.keys_command == "create":
+                info, key = await create_key(conn, args.name, Scope(args.scope))
+                print(key)
+                print(
+                    f"key {info.id} ({info.name}, {info.scope}) created; the key above is shown "
+                    "only now: keep it, only a salted hash is stored",
+                    file=sys.stderr,
+                )
+                return 0
+            if args.keys_command == "list":
+                for key_info in await list_keys(conn):
+                    state = (
+                        f"revoked {key_info.revoked_at:%Y-%m-%d %H:%M}"
+                        if key_info.revoked_at
+                        else "active"
+                    )
+                    print(
+                        f"{key_info.id:>5}  sg_{key_info.prefix}_…  {key_info.scope:<6}"
+                        f"  {state:<24}"
+                        f"  {key_info.created_at:%Y-%m-%d}  {key_info.name}"
+                    )
+                return 0
+            revoked = await revoke_key(conn, args.key)
+            if revoked is None:
+                print(f"stakegraph keys revoke: no key {args.key!r}", file=sys.stderr)
+                return 1
+            print(f"key {revoked.id} ({revoked.name}) revoked")
+            return 0
+        except ValueError as exc:
+            print(f"stakegraph keys: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            await conn.close()
+
+    url = _database_url()
+    migrations.upgrade(url)
+    return asyncio.run(run())
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -125,6 +175,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--jsonl", metavar="FILE", default=None, help="write JSON Lines to FILE instead"
     )
     generate.set_defaults(func=cmd_generate)
+    keys = sub.add_parser("keys", help="create, list and revoke API keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    create = keys_sub.add_parser("create", help="create a key and print it (once)")
+    create.add_argument("--name", required=True, help="what the key is for")
+    create.add_argument(
+        "--scope", required=True, choices=["read", "write", "admin"], help="what it may do"
+    )
+    keys_sub.add_parser("list", help="list keys (never their secrets)")
+    revoke = keys_sub.add_parser("revoke", help="revoke a key at once")
+    revoke.add_argument("key", help="the key's id or prefix (as `keys list` shows them)")
+    keys.set_defaults(func=cmd_keys)
     return parser
 
 

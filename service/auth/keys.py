@@ -15,9 +15,9 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import asyncpg
-from asyncpg.pool import PoolConnectionProxy
 
 from service.domain import Scope
 
@@ -27,7 +27,13 @@ FORBIDDEN = "FORBIDDEN"
 _KEY = re.compile(r"^sg_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$")
 _RANK = {Scope.READ: 0, Scope.WRITE: 1, Scope.ADMIN: 2}
 
-Conn = asyncpg.Connection | PoolConnectionProxy | asyncpg.Pool
+
+class Conn(Protocol):
+    """Anything that runs a query: a connection, a pool, a request's transaction."""
+
+    async def fetchrow(self, query: str, *args: Any) -> Any: ...
+
+    async def fetch(self, query: str, *args: Any) -> Any: ...
 
 
 class AuthError(Exception):

@@ -6,8 +6,7 @@ repositories and the compiler name tables unqualified, and the ``live`` schema (
 holds a view per versioned table showing its current, not retired rows, the ``asof`` schema one
 showing what was current at ``stakegraph.as_of``. Pool connections start on ``live, public``,
 so every reader of the pool (resolvers, the compiler, REST) hides retired rows; a read
-transaction switches to ``asof, public`` for as-of reads, and a write transaction to ``public``
-(the tables themselves, retired rows included).
+transaction switches to ``asof, public`` for as-of reads. Writers name ``public.<table>``.
 """
 
 from __future__ import annotations
@@ -79,12 +78,13 @@ async def read_transaction(
 
 
 async def begin_write(conn: Connection, *, statement_timeout_ms: int, key_id: int | None) -> None:
-    """Settings of a write transaction already begun on ``conn``: the tables themselves, and the
-    acting API key, which the versioning and audit triggers record."""
+    """Settings of a write transaction already begun on ``conn``: the acting API key, which the
+    versioning and audit triggers record. Reads in it (a mutation's payload) see the live views
+    like any other read; the mutations' SQL names the tables as ``public.<table>``."""
     await conn.execute(
         "SELECT set_config('statement_timeout', $1, true), set_config('search_path', $2, true),"
         " set_config('stakegraph.key_id', $3, true)",
         str(int(statement_timeout_ms)),
-        WRITE_SEARCH_PATH,
+        LIVE_SEARCH_PATH,
         "" if key_id is None else str(key_id),
     )

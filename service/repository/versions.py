@@ -18,7 +18,7 @@ from service.repository.entities import Entity
 
 
 @cache
-def _public(table: Table) -> Table:
+def public_table(table: Table) -> Table:
     """The table itself, schema-qualified: reads run with the ``live`` views first on the path,
     and a record's history includes its retired current version."""
     return table.to_metadata(MetaData(), schema="public")
@@ -30,7 +30,7 @@ def versions_statement(entity: Entity) -> Select[Any]:
     current ones. ``recorded_to`` is null for the current version."""
     table = entity.table
     past = t.HISTORY_TABLES[table.name]
-    current = _public(table)
+    current = public_table(table)
     names = [c.name for c in table.columns]
 
     def no_end() -> Any:

@@ -9,6 +9,7 @@ from service.config import Settings, get_settings
 from service.schema.analytics import AnalyticsQuery
 from service.schema.errors import SafeErrors
 from service.schema.limits import query_limits
+from service.schema.mutations import Mutation
 from service.schema.permissions import permissions
 from service.schema.query import Query as ReadQuery
 from service.schema.search import SearchQuery
@@ -29,6 +30,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     )
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         extensions=[
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),

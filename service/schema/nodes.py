@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 
 from service.repository import entities as e
+from service.schema.common import Name
 from service.schema.compute import ComputeAsset
 from service.schema.context import Context
 from service.schema.credits import CreditProgram, CreditType
@@ -31,6 +32,7 @@ class NodeType:
 
 NODE_TYPES: dict[str, NodeType] = {
     "Organization": NodeType(e.ORGANIZATION, Organization.from_row),
+    "Name": NodeType(e.ORGANIZATION_NAME, Name.from_row),
     "Person": NodeType(e.PERSON, Person.from_row),
     "PersonRole": NodeType(e.PERSON_ROLE, PersonRole.from_row),
     "Product": NodeType(e.PRODUCT, Product.from_row),
