@@ -14,6 +14,7 @@ from service.db import migrate
 from service.db.pool import create_pool
 from service.db.urls import resolve_database_url
 from service.graphiql import GraphiQLRouter
+from service.rest.imports import router as import_router
 from service.schema import build_schema
 from service.schema.context import Context, LazyDb
 
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         graphql_ide="graphiql",
     )
     app.include_router(router, prefix="/graphql")
+    app.include_router(import_router)
     # The compiler answers only what the permissions extension would let through unchanged.
     app.add_middleware(GuardedCompiledReads, schema=router.schema, settings=settings)
     if router.offline:

@@ -1,4 +1,4 @@
-"""The ``stakegraph`` command: serve, migrate, seed."""
+"""The ``stakegraph`` command: serve, migrate, seed, generate, import, export."""
 
 from __future__ import annotations
 
@@ -65,6 +65,38 @@ def cmd_generate(args: argparse.Namespace) -> int:
         f"(generating {seconds['generate']:.1f}s, writing {seconds['write']:.1f}s)"
     )
     return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from service.ingest.io_export import export_to
+
+    url = _database_url()
+    if args.file == "-":
+        asyncio.run(export_to(url, sys.stdout.buffer))
+        return 0
+    with open(args.file, "wb") as out:
+        records = asyncio.run(export_to(url, out))
+    print(f"{records:,} records written to {args.file}", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from service.ingest.io_import import import_file
+
+    url = _database_url()
+    migrations.upgrade(url)
+    csv = True if args.csv else None
+    try:
+        stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+    except OSError as exc:
+        print(f"stakegraph import: {exc}", file=sys.stderr)
+        return 1
+    with stream:
+        report = asyncio.run(import_file(url, stream, name=args.file, csv=csv))
+    out = sys.stdout if report.ok else sys.stderr
+    for line in report.describe():
+        print(line, file=out)
+    return 0 if report.ok else 1
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
@@ -175,6 +207,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--jsonl", metavar="FILE", default=None, help="write JSON Lines to FILE instead"
     )
     generate.set_defaults(func=cmd_generate)
+    export = sub.add_parser(
+        "export", help="write the whole database as JSON Lines (the bulk format)"
+    )
+    export.add_argument("file", nargs="?", default="-", help="output file (default -: stdout)")
+    export.set_defaults(func=cmd_export)
+    load = sub.add_parser(
+        "import", help="import JSON Lines, or CSV of rounds or investments, all or nothing"
+    )
+    load.add_argument("file", help="input file (-: stdin); *.csv is read as CSV")
+    load.add_argument("--csv", action="store_true", help="read the input as CSV")
+    load.set_defaults(func=cmd_import)
     keys = sub.add_parser("keys", help="create, list and revoke API keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     create = keys_sub.add_parser("create", help="create a key and print it (once)")

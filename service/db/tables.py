@@ -74,6 +74,23 @@ def _id() -> Column[int]:
     return Column("id", BigInteger, Identity(always=False), primary_key=True)
 
 
+def _key() -> list[Column[object] | CheckConstraint]:
+    """The natural key of a table without a slug: what imports, exports and claim subjects name
+    a row by, the same in every database (ids are not). Bulk writers give meaningful keys
+    (``moonshot-ai/round-1``); a writer with none to give gets a random one, so every row can
+    still be exported and referred to."""
+    return [
+        Column(
+            "key",
+            Text,
+            nullable=False,
+            unique=True,
+            server_default=text("gen_random_uuid()::text"),
+        ),
+        CheckConstraint("key <> '' AND key !~ '[[:space:]]'", name="key_format"),
+    ]
+
+
 def _timestamps() -> list[Column[object]]:
     return [
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
@@ -253,6 +270,7 @@ person_role = Table(
     "person_role",
     metadata,
     _id(),
+    *_key(),
     Column("person_id", BigInteger, ForeignKey("person.id"), nullable=False),
     Column("organization_id", BigInteger, ForeignKey("organization.id"), nullable=False),
     Column("kind", String(16), nullable=False),
@@ -310,6 +328,7 @@ funding_round = Table(
     "funding_round",
     metadata,
     _id(),
+    *_key(),
     Column("organization_id", BigInteger, ForeignKey("organization.id"), nullable=False),
     Column("round_type", String(16), nullable=False),
     Column("status", String(12), nullable=False),
@@ -339,6 +358,7 @@ investment = Table(
     "investment",
     metadata,
     _id(),
+    *_key(),
     Column("round_id", BigInteger, ForeignKey("funding_round.id"), nullable=False),
     Column("investor_id", BigInteger, ForeignKey("organization.id"), nullable=False),
     Column("is_lead", Boolean, nullable=False, server_default=text("false")),
@@ -392,6 +412,7 @@ consideration_component = Table(
     "consideration_component",
     metadata,
     _id(),
+    *_key(),
     Column(
         "investment_id", BigInteger, ForeignKey("investment.id", ondelete="CASCADE"), nullable=False
     ),
@@ -426,6 +447,7 @@ relationship = Table(
     "relationship",
     metadata,
     _id(),
+    *_key(),
     Column("kind", String(24), nullable=False),
     Column("source_id", BigInteger, ForeignKey("organization.id"), nullable=False),
     Column("target_id", BigInteger, ForeignKey("organization.id"), nullable=False),
@@ -445,6 +467,7 @@ compute_asset = Table(
     "compute_asset",
     metadata,
     _id(),
+    *_key(),
     Column("owner_id", BigInteger, ForeignKey("organization.id"), nullable=False),
     Column("chip_vendor_id", BigInteger, ForeignKey("organization.id")),
     Column("chip_model", Text, nullable=False),
@@ -513,6 +536,7 @@ claim = Table(
     "claim",
     metadata,
     _id(),
+    *_key(),
     Column("source_id", BigInteger, ForeignKey("source.id"), nullable=False),
     Column("fact_ref", String(16)),
     Column("attribution", String(16), nullable=False),

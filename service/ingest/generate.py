@@ -24,7 +24,9 @@ mirror the table columns, with these rules:
   ``person_role``, ``product``, ``product_alternative``, ``credit_program``,
   ``funding_round``, ``investment``, ``relationship``, ``compute_asset``, ``event``,
   ``source``, ``claim``. Records come in that order (a record only refers to records above
-  it), and within a type in generation order.
+  it), within a type sorted by natural key (organizations parents first), between a header
+  line and an end line: the format of ``stakegraph export`` and ``stakegraph import``
+  (``service.ingest.io_format``; README, "Bulk import and export").
 * No database ids. A record is identified by its ``slug`` (organization, person, product,
   credit_type, credit_program, event, source) or else by a ``key``:
   ``funding_round`` ``<org slug>/round-<n>``; ``investment`` ``<round key>/<investor slug>``;
@@ -74,7 +76,7 @@ from service.ingest.generator_graph import (
     generate_events,
     generate_relationships,
 )
-from service.ingest.generator_jsonl import write_jsonl
+from service.ingest.generator_jsonl import assign_keys, write_jsonl
 from service.ingest.generator_model import CREDIT_TYPES, Dataset
 from service.ingest.generator_orgs import MIN_ORGS, generate_organizations
 from service.ingest.generator_people import generate_people
@@ -146,6 +148,7 @@ def build_dataset(
     generate_events(rng, ds, org_facts)
     progress.phase("generating claims")
     generate_claims(rng, ds, org_facts, people, rounds)
+    assign_keys(ds)
     return ds
 
 

@@ -1,227 +1,204 @@
-"""Writes a generated dataset as JSON Lines with natural-key references (format: see
-``service.ingest.generate``).
+"""Natural keys for generated rows, and the dataset written in the bulk format
+(``service.ingest.io_format``): the very lines ``stakegraph export`` would write for a database
+holding exactly this dataset, so generated files go through ``stakegraph import`` as they are.
 
-Database ids are replaced by keys that mean the same in any database: slugs where the table
-has them, otherwise keys derived from the parent's (``<org slug>/round-3``). Short closed lists
-are embedded in their owner: names in organizations, consideration components in
-investments, participants in events, subjects in claims.
+Tables without a slug get keys derived from their parent's (``<org slug>/round-3``); they are
+stored in the rows' ``key`` column, so the database loaded by COPY holds the same keys as the
+file.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from datetime import date
-from decimal import Decimal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from service.ingest.generator_model import CREDIT_TYPES, Dataset, TableRows
+from service.ingest.generator_model import CREDIT_TYPES, Dataset, Row, TableRows
+from service.ingest.io_format import (
+    KEY_COLUMN,
+    RECORD_TYPES,
+    SUBJECT_TYPES,
+    TYPE_ORDER,
+    Embedded,
+    Kind,
+    Record,
+    canonical,
+    end_record,
+    header_record,
+    org_depths,
+    plain,
+)
 
-Record = dict[str, Any]
+# Re-exported: the generator's tests check lines against the one canonical spelling.
+__all__ = ["assign_keys", "canonical", "iter_lines", "write_jsonl"]
 
-# Foreign-key columns: column → (field name in the record, table whose key it holds).
-REFERENCES: dict[str, dict[str, tuple[str, str]]] = {
-    "organization": {"parent_id": ("parent", "organization")},
-    "person_role": {
-        "person_id": ("person", "person"),
-        "organization_id": ("organization", "organization"),
-    },
-    "product": {"organization_id": ("organization", "organization")},
-    "product_alternative": {
-        "product_id": ("product", "product"),
-        "alternative_to_id": ("alternative_to", "product"),
-    },
-    "credit_program": {
-        "provider_id": ("provider", "organization"),
-        "credit_type_id": ("credit_type", "credit_type"),
-    },
-    "funding_round": {"organization_id": ("organization", "organization")},
-    "investment": {
-        "round_id": ("round", "funding_round"),
-        "investor_id": ("investor", "organization"),
-    },
-    "consideration_component": {
-        "credit_type_id": ("credit_type", "credit_type"),
-        "credit_program_id": ("credit_program", "credit_program"),
-        "provider_id": ("provider", "organization"),
-        "spend_restricted_to_id": ("spend_restricted_to", "organization"),
-    },
-    "relationship": {
-        "source_id": ("source", "organization"),
-        "target_id": ("target", "organization"),
-    },
-    "compute_asset": {
-        "owner_id": ("owner", "organization"),
-        "chip_vendor_id": ("chip_vendor", "organization"),
-    },
-    "event_participant": {"organization_id": ("organization", "organization")},
-    "claim": {
-        "source_id": ("source", "source"),
-        "person_id": ("person", "person"),
-        "organization_id": ("organization", "organization"),
-    },
-}
-# Children written inside their parent record: child table → (parent table, parent column,
-# field name in the parent).
-EMBEDDED: dict[str, tuple[str, str, str]] = {
-    "organization_name": ("organization", "organization_id", "names"),
-    "consideration_component": ("investment", "investment_id", "consideration"),
-    "event_participant": ("event", "event_id", "participants"),
-    "claim_subject": ("claim", "claim_id", "subjects"),
-}
-# Columns that never go into a record: ids (replaced by keys) and the parent link of embedded
-# children (references to other tables are renamed through REFERENCES before this applies).
-DROPPED = frozenset({"id", "organization_id", "investment_id", "event_id", "claim_id"})
+Lookup = Callable[[str, int], str]
 
 
-def decimal_text(value: Decimal) -> str:
-    """The shortest exact spelling, never in exponent form: 12500000, 0.45, 1."""
-    return format(value.normalize(), "f")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return decimal_text(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def canonical(record: Record) -> str:
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-class _Keys:
-    """Natural keys of generated rows, looked up by id."""
-
-    def __init__(self, ds: Dataset) -> None:
-        self.ds = ds
-        self.by_table: dict[str, dict[int, str]] = {}
-        self.credit_types = {ident: slug for slug, ident in ds.credit_type_ids.items()}
-
-    def get(self, table: str, ident: int) -> str:
-        if table == "credit_type":
-            return self.credit_types[ident]
-        return self.by_table[table][ident]
-
-    def assign(self, table: str, keys: dict[int, str]) -> None:
-        self.by_table[table] = keys
-
-    def build(self) -> None:
-        ds, get = self.ds, self.get
-        for table in ("organization", "person", "product", "credit_program", "event", "source"):
-            self.assign(table, {row[0]: row[1] for row in ds[table].rows})
-        self.assign("person_role", _numbered(ds["person_role"], 1, "person", "role", get))
-        self.assign(
-            "funding_round", _numbered(ds["funding_round"], 1, "organization", "round", get)
-        )
-        self.assign(
-            "compute_asset", _numbered(ds["compute_asset"], 1, "organization", "compute", get)
-        )
-        self.assign("claim", _numbered(ds["claim"], 1, "source", "claim", get))
-        self.assign(
-            "investment",
-            {
-                row[0]: f"{get('funding_round', row[1])}/{get('organization', row[2])}"
-                for row in ds["investment"].rows
-            },
-        )
-        self.assign(
-            "consideration_component",
-            {
-                row[0]: f"{get('investment', row[1])}/{row[2]}"
-                for row in ds["consideration_component"].rows
-            },
-        )
-        self.assign(
-            "relationship",
-            {
-                row[0]: f"{row[1]}/{get('organization', row[2])}/{get('organization', row[3])}"
-                for row in ds["relationship"].rows
-            },
-        )
-
-
-def _numbered(table: TableRows, column: int, parent: str, word: str, get: Any) -> dict[int, str]:
+def _numbered(table: TableRows, column: str, parent: str, word: str, get: Lookup) -> list[str]:
     """``<parent key>/<word>-<n>``: the n-th row of this table under that parent."""
+    index = table.columns.index(column)
     counts: dict[int, int] = {}
-    keys: dict[int, str] = {}
+    keys: list[str] = []
     for row in table.rows:
-        n = counts.get(row[column], 0) + 1
-        counts[row[column]] = n
-        keys[row[0]] = f"{get(parent, row[column])}/{word}-{n}"
+        n = counts.get(row[index], 0) + 1
+        counts[row[index]] = n
+        keys.append(f"{get(parent, row[index])}/{word}-{n}")
     return keys
 
 
-def _records(ds: Dataset, keys: _Keys, table: TableRows) -> Iterator[tuple[int | None, Record]]:
-    """(id or parent id, record) for each row; the id is None for association tables."""
-    references = REFERENCES.get(table.name, {})
-    keyed = table.name in keys.by_table and "slug" not in table.columns
-    embedded = EMBEDDED.get(table.name)
-    names = table.columns
-    for row in table.rows:
+class _Keys:
+    """Natural keys of generated rows, looked up by table and id."""
+
+    def __init__(self, ds: Dataset, *, stored: bool) -> None:
+        """Slugs, and with ``stored`` the keys ``assign_keys`` has put in the rows."""
+        self.by_table: dict[str, dict[int, str]] = {
+            "credit_type": {ident: slug for slug, ident in ds.credit_type_ids.items()}
+        }
+        for name, table in ds.tables.items():
+            column = KEY_COLUMN.get(name)
+            if column == "slug" or (stored and column == "key"):
+                index = table.columns.index(column)
+                self.by_table[name] = {row[0]: row[index] for row in table.rows}
+
+    def get(self, table: str, ident: int) -> str:
+        return self.by_table[table][ident]
+
+    def set(self, table: TableRows, keys: list[str]) -> None:
+        self.by_table[table.name] = {row[0]: key for row, key in zip(table.rows, keys, strict=True)}
+        table.rows = [(*row, key) for row, key in zip(table.rows, keys, strict=True)]
+
+
+def assign_keys(ds: Dataset) -> None:
+    """Appends each keyed row's natural key (its ``key`` column, last in the row); parents'
+    keys first, since children's keys extend them. Called once, when the rows are complete."""
+    keys = _Keys(ds, stored=False)
+    get = keys.get
+    keys.set(ds["person_role"], _numbered(ds["person_role"], "person_id", "person", "role", get))
+    rounds = ds["funding_round"]
+    keys.set(rounds, _numbered(rounds, "organization_id", "organization", "round", get))
+    assets = ds["compute_asset"]
+    keys.set(assets, _numbered(assets, "owner_id", "organization", "compute", get))
+    keys.set(ds["claim"], _numbered(ds["claim"], "source_id", "source", "claim", get))
+    investments = ds["investment"]
+    keys.set(
+        investments,
+        [
+            f"{get('funding_round', row[1])}/{get('organization', row[2])}"
+            for row in investments.rows
+        ],
+    )
+    components = ds["consideration_component"]
+    keys.set(components, [f"{get('investment', row[1])}/{row[2]}" for row in components.rows])
+    relationships = ds["relationship"]
+    keys.set(
+        relationships,
+        [
+            f"{row[1]}/{get('organization', row[2])}/{get('organization', row[3])}"
+            for row in relationships.rows
+        ],
+    )
+
+
+def _converter(table: TableRows, fields: Any, keys: _Keys) -> Callable[[Row], Record]:
+    """Row → record: references as natural keys, values as the format spells them."""
+    by_column = {field.column: field for field in fields}
+    plan: list[tuple[int, str, str | None]] = []
+    for index, column in enumerate(table.columns):
+        field = by_column.get(column)
+        if field is not None:
+            plan.append((index, field.name, field.target if field.kind is Kind.REF else None))
+
+    def convert(row: Row) -> Record:
         record: Record = {}
-        for column, value in zip(names, row, strict=True):
-            if value is None:
-                continue
-            reference = references.get(column)
-            if reference is not None:
-                record[reference[0]] = keys.get(reference[1], value)
-            elif column not in DROPPED:
-                record[column] = _plain(value)
-        if table.name == "claim_subject":
-            subject = next(c for c, v in zip(names[2:], row[2:], strict=True) if v is not None)
-            target = subject.removesuffix("_id")
-            record = {"type": target, "key": keys.get(target, row[names.index(subject)])}
-        elif keyed:
-            record["key"] = keys.get(table.name, row[0])
-        owner = row[names.index(embedded[1])] if embedded else (row[0] if "id" in names else None)
-        yield owner, record
+        for index, name, target in plan:
+            value = row[index]
+            if value is not None:
+                record[name] = keys.get(target, value) if target else plain(value)
+        return record
+
+    return convert
 
 
-def iter_lines(ds: Dataset) -> Iterator[str]:
-    """The dataset's JSON Lines, in load order, each a canonical JSON object."""
-    keys = _Keys(ds)
-    keys.build()
-    for currency, rate_on, usd_per_unit, source in ds.fx_rates:
-        yield canonical(
+def _children(ds: Dataset, keys: _Keys, embedded: Embedded) -> dict[int, list[Record]]:
+    """The embedded lists of one child table, by parent id, each in the format's order."""
+    table = ds[embedded.table]
+    parent_index = table.columns.index(embedded.parent_column)
+    grouped: dict[int, list[Record]] = {}
+    if embedded.table == "claim_subject":
+        arc = [
+            (table.columns.index(column), subject_type)
+            for subject_type, column in SUBJECT_TYPES.items()
+        ]
+        for row in table.rows:
+            index, subject_type = next((i, t) for i, t in arc if row[i] is not None)
+            grouped.setdefault(row[parent_index], []).append(
+                {"type": subject_type, "key": keys.get(subject_type, row[index])}
+            )
+    else:
+        convert = _converter(table, embedded.fields, keys)
+        for row in table.rows:
+            grouped.setdefault(row[parent_index], []).append(convert(row))
+    for children in grouped.values():
+        children.sort(key=lambda child: tuple(child[name] for name in embedded.order))
+    return grouped
+
+
+def _records(ds: Dataset, keys: _Keys, name: str) -> list[Record]:
+    if name == "fx_rate":
+        return [
             {
-                "type": "fx_rate",
                 "currency": currency,
-                "rate_on": rate_on.isoformat(),
-                "usd_per_unit": decimal_text(usd_per_unit),
-                "source": source,
+                "rate_on": plain(day),
+                "usd_per_unit": plain(rate),
+                "source": src,
             }
-        )
-    for slug, name, kind, unit, description in CREDIT_TYPES:
-        yield canonical(
+            for currency, day, rate, src in ds.fx_rates
+        ]
+    if name == "credit_type":
+        return [
             {
-                "type": "credit_type",
                 "slug": slug,
-                "name": name,
+                "name": title,
                 "consideration_kind": kind,
                 "unit": unit,
                 "description": description,
             }
-        )
-    children: dict[str, dict[int, list[Record]]] = {}
-    for child, (parent, _, _) in EMBEDDED.items():
-        grouped: dict[int, list[Record]] = {}
-        for owner, record in _records(ds, keys, ds[child]):
-            assert owner is not None
-            grouped.setdefault(owner, []).append(record)
-        children[parent] = grouped
-    fields = {parent: field for parent, _, field in EMBEDDED.values()}
-    for name, table in ds.tables.items():
-        if name in EMBEDDED:
-            continue
-        grouped = children.get(name, {})
-        for owner, record in _records(ds, keys, table):
+            for slug, title, kind, unit, description in CREDIT_TYPES
+        ]
+    record_type = RECORD_TYPES[name]
+    table = ds[name]
+    convert = _converter(table, record_type.fields, keys)
+    lists = [(e.field, _children(ds, keys, e)) for e in record_type.embedded]
+    records: list[Record] = []
+    for row in table.rows:
+        record = convert(row)
+        for field, grouped in lists:
+            record[field] = grouped.get(row[0], [])
+        records.append(record)
+    return records
+
+
+def _sorted(name: str, records: list[Record]) -> list[Record]:
+    """The export's order: by natural key; organizations parents first."""
+    if name == "organization":
+        depths = org_depths({r["slug"]: r.get("parent") for r in records})
+        return sorted(records, key=lambda r: (depths[r["slug"]], r["slug"]))
+    key = RECORD_TYPES[name].key
+    return sorted(records, key=lambda r: tuple(r[field] for field in key))
+
+
+def iter_lines(ds: Dataset) -> Iterator[str]:
+    """The dataset's lines: header, records type by type in load order, end."""
+    keys = _Keys(ds, stored=True)
+    yield canonical(header_record())
+    count = 0
+    for name in TYPE_ORDER:
+        for record in _sorted(name, _records(ds, keys, name)):
             record["type"] = name
-            if name in fields:
-                record[fields[name]] = grouped.get(owner, []) if owner is not None else []
+            count += 1
             yield canonical(record)
+    yield canonical(end_record(count))
 
 
 def write_jsonl(ds: Dataset, path: Path) -> int:

@@ -19,7 +19,8 @@ Row = tuple[Any, ...]
 GENERATED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 # (table, columns in row order, has created_at/updated_at). Computed columns (normalized names,
-# sort keys) are left to PostgreSQL; the timestamps are appended by the database writer.
+# sort keys) are left to PostgreSQL; the timestamps are appended by the database writer. The
+# natural ``key`` comes last: it is derived from the finished rows (``assign_keys``).
 TABLES: tuple[tuple[str, tuple[str, ...], bool], ...] = tuple(
     (name, tuple(columns.split()), stamped)
     for name, columns, stamped in (
@@ -33,7 +34,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], bool], ...] = tuple(
         (
             "person_role",
             "id person_id organization_id kind title started_on started_precision ended_on "
-            "ended_precision",
+            "ended_precision key",
             True,
         ),
         (
@@ -53,13 +54,13 @@ TABLES: tuple[tuple[str, tuple[str, ...], bool], ...] = tuple(
             "id organization_id round_type status announced_on announced_precision raised_amount "
             "raised_currency raised_estimated pre_money_amount pre_money_currency "
             "pre_money_estimated post_money_amount post_money_currency post_money_estimated "
-            "description",
+            "description key",
             True,
         ),
         (
             "investment",
             "id round_id investor_id is_lead committed_amount committed_currency "
-            "committed_estimated stake_min stake_max stake_estimated description",
+            "committed_estimated stake_min stake_max stake_estimated description key",
             True,
         ),
         (
@@ -67,19 +68,19 @@ TABLES: tuple[tuple[str, tuple[str, ...], bool], ...] = tuple(
             "id investment_id position kind credit_type_id credit_program_id value_amount "
             "value_currency value_estimated share_min share_max estimated provider_id escrow "
             "recognized_as_revenue_by_provider spend_restricted_to_id spend_restriction "
-            "description",
+            "description key",
             False,
         ),
         (
             "relationship",
             "id kind source_id target_id started_on started_precision ended_on ended_precision "
-            "description",
+            "description key",
             True,
         ),
         (
             "compute_asset",
             "id owner_id chip_vendor_id chip_model quantity quantity_estimated cluster_size "
-            "regions acquired_on acquired_precision description",
+            "regions acquired_on acquired_precision description key",
             True,
         ),
         ("event", "id slug kind title description occurred_on occurred_precision", True),
@@ -93,7 +94,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], bool], ...] = tuple(
         (
             "claim",
             "id source_id fact_ref attribution attributed_to person_id organization_id stance "
-            "statement quote confidence",
+            "statement quote confidence key",
             True,
         ),
         (
