@@ -28,11 +28,6 @@ AS_OF_SEARCH_PATH = "asof, public"
 WRITE_SEARCH_PATH = "public"
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
-    # Dates and timestamps must format the same whatever the server's default zone is.
-    await conn.execute("SET TIME ZONE 'UTC'")
-
-
 async def create_pool(
     url: str, *, min_size: int = 1, max_size: int = 10, search_path: str = LIVE_SEARCH_PATH
 ) -> asyncpg.Pool:
@@ -42,9 +37,9 @@ async def create_pool(
         asyncpg_dsn(url),
         min_size=min_size,
         max_size=max_size,
-        init=_init_connection,
-        # A startup parameter, not a SET: it survives the RESET ALL of every release to the pool.
-        server_settings={"search_path": search_path},
+        # Startup parameters, not SETs: they survive the RESET ALL of every release to the pool.
+        # The zone makes dates and timestamps format the same whatever the server's default.
+        server_settings={"search_path": search_path, "TimeZone": "UTC"},
     )
     assert pool is not None
     return pool
