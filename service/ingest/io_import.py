@@ -82,6 +82,9 @@ class ImportReport:
     errors: list[LineReport] = field(default_factory=list)
     tables: dict[str, TableCounts] = field(default_factory=dict)
     seconds: float = 0.0
+    # Where the time went: reading (parsing, checking records, COPY), checking across
+    # records, writing (the upserts).
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -101,6 +104,7 @@ class ImportReport:
             "errors": [error.as_json() for error in self.errors],
             "tables": {name: counts.as_json() for name, counts in self.tables.items()},
             "seconds": round(self.seconds, 3),
+            "phases": {name: round(seconds, 3) for name, seconds in self.phases.items()},
         }
 
     def describe(self) -> list[str]:
@@ -121,9 +125,10 @@ class ImportReport:
             for name, c in self.tables.items()
         ]
         rate = self.rows / self.seconds if self.seconds else 0.0
+        phases = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in self.phases.items())
         lines.append(
             f"{self.records:,} records ({self.rows:,} rows) imported in {self.seconds:.1f}s "
-            f"({rate:,.0f} rows/s)"
+            f"({rate:,.0f} rows/s; {phases})"
         )
         return lines
 
@@ -202,6 +207,9 @@ class Importer:
         self.started = time.perf_counter()
 
     async def start(self) -> None:
+        # The checks and upserts hash-join and sort whole staging tables: with the default
+        # few megabytes they spill to disk.
+        await self.conn.execute("SET LOCAL work_mem = '256MB'")
         codes = await self.conn.fetch("SELECT code FROM currency")
         self.currencies = frozenset(row["code"] for row in codes)
         for stage in STAGES.values():
@@ -218,6 +226,10 @@ class Importer:
         await self.conn.execute(
             f"CREATE TEMP TABLE {_REJECTED} (type text, key text) ON COMMIT DROP"
         )
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.report.phases[phase] = now - self.started - sum(self.report.phases.values())
 
     # --- reading ------------------------------------------------------------------------
 
@@ -601,10 +613,13 @@ async def import_items(
         async with conn.transaction():
             await importer.start()
             await importer.read(items)
+            importer.lap("reading")
             await importer.check()
+            importer.lap("checking")
             if not importer.report.ok:
                 raise _Rollback
             await importer.write()
+            importer.lap("writing")
             if not importer.report.ok:
                 raise _Rollback
             await importer.drop()

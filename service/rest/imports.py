@@ -4,7 +4,8 @@ The request body is read chunk by chunk as it arrives and fed to the same reader
 as ``stakegraph import``; nothing holds the whole file. JSON Lines by default; CSV (rounds or
 investments) when the content type says ``text/csv`` or the query says ``format=csv``. The
 answer is the import report: 200 when everything was imported, 422 (and nothing written) when
-any line is bad.
+any line is bad. It needs an API key with the ``write`` scope (``Authorization: Bearer``),
+checked before the body is read: 401 without a valid key, 403 with a weaker one.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from service.auth.keys import AuthError, authenticate, bearer_token, require
+from service.domain import Scope
 from service.ingest.io_import import import_stream
 
 router = APIRouter(prefix="/api/v1", tags=["bulk"])
@@ -24,6 +27,8 @@ router = APIRouter(prefix="/api/v1", tags=["bulk"])
     summary="Import records of the bulk format (JSON Lines, or CSV of rounds or investments)",
     responses={
         200: {"description": "Every record was imported; counts per table."},
+        401: {"description": "No API key, or an unknown or revoked one."},
+        403: {"description": "The API key lacks the write scope."},
         422: {"description": "Bad lines, each with its number and reason; nothing was written."},
     },
 )
@@ -33,11 +38,27 @@ async def import_records(
         default=None, description="jsonl or csv; by default from the Content-Type"
     ),
 ) -> JSONResponse:
+    pool = request.app.state.pool
+    try:
+        token = bearer_token(request.headers.get("authorization"))
+        async with pool.acquire() as conn:
+            principal = await authenticate(conn, token)
+        require(principal, Scope.WRITE, "Importing")
+    except AuthError as exc:
+        return JSONResponse(
+            {"ok": False, "error": {"code": exc.code, "message": exc.message}},
+            status_code=exc.http_status,
+        )
     content_type = request.headers.get("content-type", "")
     csv = format == "csv" if format is not None else content_type.startswith("text/csv")
-    async with request.app.state.pool.acquire() as conn, conn.transaction():
-        # The tables themselves, whatever view the pool's readers see, for as long as this
-        # transaction lasts; the import runs in a savepoint inside it.
-        await conn.execute("SELECT set_config('search_path', 'public', true)")
+    async with pool.acquire() as conn, conn.transaction():
+        # The tables themselves (the pool's readers see the live views), and the acting key,
+        # which the versioning and audit triggers record, for as long as this transaction
+        # lasts; the import runs in a savepoint inside it.
+        await conn.execute(
+            "SELECT set_config('search_path', 'public', true),"
+            " set_config('stakegraph.key_id', $1, true)",
+            str(principal.key_id),
+        )
         report = await import_stream(conn, request.stream(), csv=csv)
     return JSONResponse(report.as_json(), status_code=200 if report.ok else 422)

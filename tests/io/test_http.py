@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import asyncpg
 import httpx
+import pytest
 
 from service.app import create_app
+from service.auth.keys import create_key, revoke_key
+from service.db.urls import asyncpg_dsn
+from service.domain import Scope
 from service.ingest.io_format import canonical, end_record, header_record
 from tests.io.conftest import fetch, state
 
@@ -27,12 +32,27 @@ def _body(records: list[dict[str, object]]) -> bytes:
     return "".join(canonical(r) + "\n" for r in lines).encode()
 
 
-async def _post(url: str, content: bytes | AsyncIterator[bytes], **kwargs: str) -> httpx.Response:
+async def _key(url: str, scope: Scope, *, revoked: bool = False) -> str:
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        info, secret = await create_key(conn, f"import-{scope}", scope)
+        if revoked:
+            await revoke_key(conn, info.prefix)
+        return secret
+    finally:
+        await conn.close()
+
+
+async def _post(
+    url: str, content: bytes | AsyncIterator[bytes], key: str | None, **headers: str
+) -> httpx.Response:
+    if key is not None:
+        headers["authorization"] = f"Bearer {key}"
     app = create_app(database_url=url)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            return await client.post("/api/v1/import", content=content, headers=kwargs or None)
+            return await client.post("/api/v1/import", content=content, headers=headers)
 
 
 async def _pieces(data: bytes) -> AsyncIterator[bytes]:
@@ -41,21 +61,29 @@ async def _pieces(data: bytes) -> AsyncIterator[bytes]:
 
 
 async def test_a_streamed_import_answers_with_the_report(article_url: str) -> None:
-    response = await _post(article_url, _pieces(_body(RECORDS)))
+    key = await _key(article_url, Scope.WRITE)
+    response = await _post(article_url, _pieces(_body(RECORDS)), key)
     assert response.status_code == 200, response.text
     report = response.json()
     assert report["ok"] is True
     assert report["records"] == 2
     assert report["errors"] == []
     assert report["tables"]["organization"]["inserted"] == 1
-    rows = await fetch(article_url, "SELECT key FROM funding_round WHERE key LIKE 'posted-ai/%'")
-    assert [r["key"] for r in rows] == ["posted-ai/round-1"]
+    rows = await fetch(
+        article_url,
+        "SELECT r.key, k.name FROM funding_round r JOIN audit_log a ON a.table_name ="
+        " 'funding_round' AND a.row_id = r.id JOIN api_key k ON k.id = a.key_id"
+        " WHERE r.key LIKE 'posted-ai/%'",
+    )
+    # Written, and recorded as written by the key that posted it.
+    assert [(r["key"], r["name"]) for r in rows] == [("posted-ai/round-1", "import-write")]
 
 
 async def test_bad_lines_give_422_and_write_nothing(article_url: str) -> None:
     bad = [RECORDS[0], {**RECORDS[1], "status": "MAYBE"}]
+    key = await _key(article_url, Scope.WRITE)
     before = await state(article_url)
-    response = await _post(article_url, _body(bad))
+    response = await _post(article_url, _body(bad), key)
     assert response.status_code == 422
     report = response.json()
     assert report["ok"] is False
@@ -67,6 +95,26 @@ async def test_bad_lines_give_422_and_write_nothing(article_url: str) -> None:
 
 async def test_csv_by_content_type(article_url: str) -> None:
     data = b"key,organization,round_type,status\nopenai/round-x,openai,GROWTH,RUMOURED\n"
-    response = await _post(article_url, data, **{"content-type": "text/csv"})
+    key = await _key(article_url, Scope.ADMIN)
+    response = await _post(article_url, data, key, **{"content-type": "text/csv"})
     assert response.status_code == 200, response.text
     assert response.json()["tables"]["funding_round"]["inserted"] == 1
+
+
+@pytest.mark.parametrize(
+    ("scope", "revoked", "status", "code"),
+    [
+        pytest.param(None, False, 401, "UNAUTHENTICATED", id="no-key"),
+        pytest.param(Scope.READ, False, 403, "FORBIDDEN", id="read-key"),
+        pytest.param(Scope.WRITE, True, 401, "UNAUTHENTICATED", id="revoked-write-key"),
+    ],
+)
+async def test_import_needs_a_write_key(
+    article_url: str, scope: Scope | None, revoked: bool, status: int, code: str
+) -> None:
+    key = None if scope is None else await _key(article_url, scope, revoked=revoked)
+    before = await state(article_url)
+    response = await _post(article_url, _body(RECORDS), key)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert await state(article_url) == before
