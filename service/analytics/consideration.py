@@ -42,6 +42,7 @@ inv AS (
         ORDER BY f.rate_on DESC LIMIT 1
     ) rfx ON true
     WHERE ({where})
+      {period_index}
       AND (NOT {bounded} OR (r.announced_on IS NOT NULL
                       AND ({start}::date IS NULL OR r.announced_on >= {start}::date)
                       AND ({end}::date IS NULL OR r.announced_on <= {end}::date)))
@@ -71,8 +72,22 @@ comp AS (
 """
 
 
-def valued_components(where: str, start: str = "$1", end: str = "$2", bounded: str = "$3") -> str:
-    return VALUED_COMPONENTS.format(where=where, start=start, end=end, bounded=bounded)
+def valued_components(
+    where: str, start: str = "$1", end: str = "$2", bounded: str = "$3", period: bool = False
+) -> str:
+    """The valued-components CTEs; ``period`` adds the period's bounds on ``sort_on`` (where
+    undated rounds sort first) so that an index finds the rounds of a period. Only then: for
+    an open period the same condition makes the planner read rounds by date instead of
+    following the investor's investments."""
+    period_index = (
+        f"AND r.sort_on >= coalesce({start}::date, '-infinity'::date) "
+        f"AND r.sort_on <= coalesce({end}::date, 'infinity'::date)"
+        if period
+        else ""
+    )
+    return VALUED_COMPONENTS.format(
+        where=where, start=start, end=end, bounded=bounded, period_index=period_index
+    )
 
 
 # An organization's corporate family: everything under its topmost parent (Alibaba and
@@ -136,20 +151,27 @@ async def consideration_mix(db: Db, scope: MixScope, first: int) -> Consideratio
     investors = await organization_ids(db, scope.investors)
     startups = await organization_ids(db, scope.organizations)
     providers = await organization_ids(db, scope.providers)
-    where = " AND ".join(
-        [
-            "(cardinality($4::bigint[]) = 0 OR i.investor_id = ANY($4::bigint[]))",
-            "(cardinality($5::bigint[]) = 0 OR r.organization_id = ANY($5::bigint[]))",
-            # A provider's credits include those its subsidiaries provide.
-            """(cardinality($6::bigint[]) = 0 OR EXISTS (
-                SELECT 1 FROM consideration_component pc
-                JOIN organization po ON po.id = pc.provider_id
-                WHERE pc.investment_id = i.id
-                  AND (po.id = ANY($6::bigint[]) OR po.parent_id = ANY($6::bigint[]))))""",
-        ]
-    )
+    # Only the conditions given, each able to use its index (an `x = ANY(empty) OR ...` form
+    # would read every investment).
+    conditions = []
+    if investors:
+        conditions.append("i.investor_id = ANY($4::bigint[])")
+    if startups:
+        conditions.append("r.organization_id = ANY($5::bigint[])")
+    if providers:
+        # A provider's credits include those its subsidiaries provide.
+        conditions.append(
+            """i.id IN (SELECT pc.investment_id FROM consideration_component pc
+                        WHERE pc.provider_id IN (SELECT o.id FROM organization o
+                                                 WHERE o.id = ANY($6::bigint[])
+                                                    OR o.parent_id = ANY($6::bigint[])))"""
+        )
+    where = " AND ".join(conditions) or "true"
     sql = f"""
-    WITH {valued_components(where)},
+    WITH scope AS (  -- names every parameter, so that unused scopes still have a type
+        SELECT $4::bigint[] AS investors, $5::bigint[] AS startups, $6::bigint[] AS providers
+    ),
+    {valued_components(where, period=scope.period.bounded)},
     per_kind AS (
         SELECT kind, count(DISTINCT investment_id) AS investments, count(*) AS components,
                count(*) FILTER (WHERE usd_min IS NULL OR usd_max IS NULL) AS unvalued,
@@ -256,7 +278,7 @@ async def round_trip(db: Db, provider: str, period: Period, first: int) -> Round
     (provider_id,) = await organization_ids(db, [provider])
     where = "i.investor_id IN (SELECT id FROM family)"
     sql = f"""
-    WITH {FAMILY}, {valued_components(where)},
+    WITH {FAMILY}, {valued_components(where, period=period.bounded)},
     lines AS (
         SELECT * FROM comp WHERE provider_id IN (SELECT id FROM family)
     ),

@@ -195,13 +195,18 @@ async def search(db: Db, query: str, kinds: list[SearchKind] | None, first: int)
     chosen = [k.value for k in SearchKind] if kinds is None else sorted({k.value for k in kinds})
     if not chosen:
         raise AnalyticsInputError("`kinds` must name at least one kind.")
-    await db.fetch_sql(
-        "SELECT set_config('pg_trgm.similarity_threshold', $1, true), "
+    # The planner prices trigram matching as cheap and may read a whole table rather than its
+    # trigram index (45,000 products: 190 ms instead of 2); sequential scans are off for the
+    # search statement and put back as they were for the rest of the request.
+    before = await db.fetch_sql(
+        "SELECT current_setting('enable_seqscan') AS seqscan, "
+        "set_config('pg_trgm.similarity_threshold', $1, true), "
         "set_config('pg_trgm.word_similarity_threshold', $2, true), "
-        "set_config('jit', 'off', true)",
+        "set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)",
         [str(SIMILARITY_THRESHOLD), str(WORD_SIMILARITY_THRESHOLD)],
     )
     rows = await db.fetch_sql(SEARCH_SQL, [text, like_pattern(text), chosen, first])
+    await db.fetch_sql("SELECT set_config('enable_seqscan', $1, true)", [before[0]["seqscan"]])
     return [
         SearchHit(SearchKind(r["kind"]), r["id"], _rounded(r["score"]), r["matched"]) for r in rows
     ]

@@ -51,7 +51,15 @@ _LENGTH = (
 # filtered rounds.
 PLACED_ROUNDS = f"""
 -- Only the ids come from the filter, so the SQL reads the columns it names and nothing else.
-chosen AS (SELECT * FROM funding_round WHERE id IN ({{sub}})),
+ids AS ({{sub}}),
+-- Dated rounds that can reach the period: a round dated to its year starts up to a year
+-- before the first bucket it overlaps. The bounds on sort_on let its index find them.
+chosen AS (
+    SELECT * FROM funding_round
+    WHERE id IN (SELECT id FROM ids) AND announced_on IS NOT NULL
+      AND sort_on >= coalesce($3::date - interval '1 year', '-infinity'::timestamp)
+      AND sort_on <= coalesce($4::date, 'infinity'::date)
+),
 placed AS (
     SELECT fr.id, fr.announced_on,
            (fr.announced_on + {_LENGTH.format(p="fr.announced_precision")})::date AS stop,
@@ -88,7 +96,10 @@ SERIES_SQL = f"""
 WITH {PLACED_ROUNDS},
 {
     valued_components(
-        "i.round_id IN (SELECT id FROM bucketed WHERE certain)", "NULL", "NULL", "false"
+        "{with_mix} AND i.round_id IN (SELECT id FROM bucketed WHERE certain)",
+        "NULL",
+        "NULL",
+        "false",
     )
 },
 round_mix AS (
@@ -97,7 +108,7 @@ round_mix AS (
            sum(usd_max) FILTER (WHERE kind = 'CASH') AS cash_max,
            sum(usd_min) FILTER (WHERE kind <> 'CASH') AS other_min,
            sum(usd_max) FILTER (WHERE kind <> 'CASH') AS other_max
-    FROM comp WHERE usd_min IS NOT NULL AND usd_max IS NOT NULL
+    FROM comp WHERE usd_min IS NOT NULL AND usd_max IS NOT NULL AND {{with_mix}}
     GROUP BY round_id
 ),
 series AS (
@@ -116,7 +127,9 @@ series AS (
     FROM bucketed b LEFT JOIN round_mix m ON m.round_id = b.id
     GROUP BY b.bucket
 )
-SELECT s.*, (SELECT count(*) FROM chosen WHERE announced_on IS NULL) AS undated
+SELECT s.*,
+       (SELECT count(*) FROM funding_round
+        WHERE id IN (SELECT id FROM ids) AND announced_on IS NULL) AS undated
 FROM series s ORDER BY bucket
 LIMIT {MAX_BUCKETS + 1}
 """
@@ -163,12 +176,15 @@ def _share(part: Decimal, rest: Decimal) -> Decimal | None:
 
 
 async def funding_series(
-    db: Db, rounds: Select[Any], interval: Interval, period: Period
+    db: Db, rounds: Select[Any], interval: Interval, period: Period, with_mix: bool = True
 ) -> FundingSeries:
     """``rounds`` selects funding rounds (the read API's filtered select); only ids are used."""
     await interactive(db)
     rounds = _ids(rounds)
-    sql, args = embed(rounds, SERIES_SQL, _args(interval, period))
+    # Valuing every component is most of the cost over long periods: done only when asked
+    # (`with_mix`; a constant false lets the planner skip the whole branch).
+    template = SERIES_SQL.replace("{with_mix}", "true" if with_mix else "false")
+    sql, args = embed(rounds, template, _args(interval, period))
     rows = await db.fetch_sql(sql, args)
     if len(rows) > MAX_BUCKETS:
         raise AnalyticsInputError(

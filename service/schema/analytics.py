@@ -9,12 +9,13 @@ request's DataLoaders. Every list is bounded by a `first` argument (1 to 100) or
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from service.analytics import consideration as c
 from service.analytics import network as n
@@ -93,6 +94,16 @@ async def _round(info: Info, pk: int) -> FundingRound:
     if row is None:
         raise LookupError(f"funding round {pk} vanished")
     return FundingRound.from_row(row)
+
+
+def _selects(fields: Sequence[Selection], name: str) -> bool:
+    """True if the query selects a field of this name anywhere below (fragments included)."""
+    for field in fields:
+        if isinstance(field, SelectedField) and field.name == name:
+            return True
+        if _selects(field.selections, name):
+            return True
+    return False
 
 
 def _partial(on: dt.date | None, precision: str | None) -> PartialDate | None:
@@ -786,7 +797,9 @@ class AnalyticsQuery:
 
     @strawberry.field(
         description="Funding by month, quarter or year: rounds, amount raised as a USD range, "
-        "undisclosed rounds, and the non-cash share of the consideration. `filter` chooses "
+        "undisclosed rounds, and the non-cash share of the consideration (valuing every "
+        "component is most of the cost: it is computed only when `nonCashShare` is selected). "
+        "`filter` chooses "
         "rounds exactly as `fundingRounds` does; rounds dated more coarsely than the interval "
         f"count only in `possibleRoundCount` and the amount's max. At most {s.MAX_BUCKETS} "
         "periods."
@@ -800,7 +813,10 @@ class AnalyticsQuery:
     ) -> FundingSeries:
         chosen = _period(period)
         rounds = e.FUNDING_ROUND.filtered(to_node(filter))
-        found = await _answer(lambda: s.funding_series(info.context.db, rounds, interval, chosen))
+        with_mix = _selects(info.selected_fields, "nonCashShare")
+        found = await _answer(
+            lambda: s.funding_series(info.context.db, rounds, interval, chosen, with_mix)
+        )
         return FundingSeries(periods=_series(found.points), undated_count=found.undated_count)
 
     @strawberry.field(

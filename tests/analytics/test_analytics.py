@@ -642,3 +642,13 @@ async def test_bad_input_is_a_user_error(
 async def test_too_many_periods_is_a_user_error(generated_api: Api) -> None:
     error = await query_error(generated_api, LEAGUE, {"interval": "MONTH", "rank": "COUNT"})
     assert "at most 60 periods" in error["message"]
+
+
+async def test_series_without_the_share_skips_it_and_agrees(generated_api: Api) -> None:
+    variables = {"interval": "YEAR", "period": {"gte": "2020-01-01", "lte": "2023-12-31"}}
+    full = (await query_data(generated_api, SERIES, variables))["fundingTimeSeries"]
+    lean_query = SERIES.replace("nonCashShare { min max }", "")
+    lean = (await query_data(generated_api, lean_query, variables))["fundingTimeSeries"]
+    for point in full["periods"]:
+        assert point.pop("nonCashShare") is not None
+    assert lean == full
