@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from service.db import migrate
 from service.db.pool import WRITE_SEARCH_PATH, create_pool
 from tests.dbutil import create_database, drop_database, server_admin_url
+
+# In CI every run draws the same examples, so a red run can be reproduced and a green one
+# means the same as the last; locally each run explores new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
