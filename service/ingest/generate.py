@@ -17,7 +17,9 @@ Two writers:
 JSON Lines format
 -----------------
 UTF-8, one record per line, ``\\n``-terminated. Each line is a JSON object in canonical form:
-keys sorted, no whitespace (``","`` and ``":"`` separators), non-ASCII written as is. Fields
+keys sorted, no whitespace (``","`` and ``":"`` separators), non-ASCII written as is. The
+first line is the header ``{"format":"stakegraph","type":"header","version":1}`` and the last
+``{"records":N,"type":"end"}``, so that a file cut short is caught (see ``io_format``). Fields
 mirror the table columns, with these rules:
 
 * ``"type"`` names the table: ``fx_rate``, ``credit_type``, ``organization``, ``person``,
@@ -40,20 +42,27 @@ mirror the table columns, with these rules:
 * Short closed lists are embedded in their owner: ``organization.names`` (``value``,
   ``language``, ``script``, ``kind``, ``is_primary``), ``investment.consideration`` (the
   component columns, with ``position``), ``event.participants`` (``organization``, ``role``),
-  ``claim.subjects`` (``{"type": <table>, "key": <slug or key>}``).
+  ``claim.subjects`` (``{"type": <table>, "key": <slug or key>}``). An embedded component
+  carries its own ``key``, which claim subjects use.
 * Decimals (money, shares, rates, confidence) are strings in their shortest exact form, never
   in exponent notation (``"12500000"``, ``"0.45"``, ``"1"``); dates are ISO ``YYYY-MM-DD``
   (a partial date is ``x_on`` with ``x_precision``, the date being the period's first day);
   booleans and arrays are JSON's. A null column is left out.
 
-Example (wrapped here; one line in the file)::
+Example (``--orgs 60 --seed 7``, wrapped here; one line in the file)::
 
-    {"committed_amount":"2500000","committed_currency":"USD","committed_estimated":false,
-     "consideration":[{"estimated":false,"kind":"CASH","position":0,"share_max":"1",
-     "share_min":"1","value_amount":"2500000","value_currency":"USD",
-     "value_estimated":false}],"investor":"harbor-peak-capital-g7-12","is_lead":true,
-     "key":"novagen-ai-g7-40/round-1/harbor-peak-capital-g7-12",
-     "round":"novagen-ai-g7-40/round-1","stake_estimated":false,"type":"investment"}
+    {"committed_amount":"4100000","committed_currency":"USD","committed_estimated":false,
+     "consideration":[{"credit_program":"velaify-cloud-g7-10-startup-credits",
+     "credit_type":"cloud-compute-credits","escrow":true,"estimated":true,
+     "key":"glaciershift-security-g7-3/round-3/velaify-cloud-g7-10/0","kind":"CLOUD_CREDITS",
+     "position":0,"provider":"velaify-cloud-g7-10","recognized_as_revenue_by_provider":false,
+     "share_max":"0.35","share_min":"0.25","value_estimated":false},{"estimated":true,
+     "key":"glaciershift-security-g7-3/round-3/velaify-cloud-g7-10/1","kind":"CASH",
+     "position":1,"share_max":"0.8","share_min":"0.6","spend_restricted_to":"velaify-cloud-g7-10",
+     "spend_restriction":"Must be spent on compute bought from Velaify Cloud",
+     "value_estimated":false}],"investor":"velaify-cloud-g7-10","is_lead":false,
+     "key":"glaciershift-security-g7-3/round-3/velaify-cloud-g7-10",
+     "round":"glaciershift-security-g7-3/round-3","stake_estimated":false,"type":"investment"}
 """
 
 from __future__ import annotations
