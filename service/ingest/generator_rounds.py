@@ -90,9 +90,11 @@ RUMOURED, ANNOUNCED, CLOSED = (
     RoundStatus.ANNOUNCED.value,
     RoundStatus.CLOSED.value,
 )
-# Investor weights are Pareto(0.6): most investors are in one or two rounds. The heaviest are
-# capped at half a per cent of all weight, so that at any size no firm is in more than one or
-# two per cent of all rounds (at 100k organizations: a few thousand rounds).
+# Investor weights are Pareto(0.6), a heavy tail: at 100k organizations the top 1% of investors
+# hold about 65% of investments while the median active investor is in about four rounds (with
+# some 50 investments per investor on average, "most in one or two" cannot also hold). The
+# heaviest are capped at half a per cent of all weight, so that at any size no firm is in more
+# than one or two per cent of all rounds (at 100k organizations: a few thousand rounds).
 INVESTOR_ALPHA = 0.6
 INVESTOR_CAP_SHARE = 0.005
 LOCAL_INVESTOR_SHARE = 0.6
