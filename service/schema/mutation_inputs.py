@@ -92,6 +92,14 @@ class PersonRoleCreateInput:
     ended_on: PartialDateInput | None = F(default=None, description="When it ended.")
 
 
+@strawberry.input(description="A product this one is a local alternative to.")
+class ProductAlternativeInput:
+    product: strawberry.ID = F(description="ID of the product it is an alternative to.")
+    market: str | None = F(
+        default=None, description="ISO 3166-1 alpha-2 country of the local market."
+    )
+
+
 @strawberry.input(description="A new product.")
 class ProductCreateInput:
     slug: str = F(description="Stable, URL-safe identifier.")
@@ -100,6 +108,10 @@ class ProductCreateInput:
     category: str | None = F(default=None, description='What it is, e.g. "chatbot".')
     launched_on: PartialDateInput | None = F(default=None, description="When it launched.")
     description: str | None = F(default=None, description="A short description.")
+    alternative_to: list[ProductAlternativeInput] | None = F(
+        default=None,
+        description="Products it is a local alternative to (on update, the whole new list).",
+    )
 
 
 @strawberry.input(description="One part of what an investor gives for its stake.")

@@ -180,6 +180,23 @@ async def _participants(db: Db, event_id: int, items: list[mi.EventParticipantIn
         )
 
 
+async def _alternatives(db: Db, product_id: int, items: list[mi.ProductAlternativeInput]) -> None:
+    """Makes ``items`` the products this one is an alternative to: others are retired."""
+    ids = [(await resolve_id(db, "alternativeTo", p.product, ["Product"]))[1] for p in items]
+    await db.fetch_sql(
+        "UPDATE public.product_alternative SET retired_at = now() WHERE product_id = $1"
+        " AND retired_at IS NULL AND NOT alternative_to_id = ANY($2::bigint[])",
+        [product_id, ids],
+    )
+    for pk, item in zip(ids, items, strict=True):
+        await db.fetch_sql(
+            "INSERT INTO public.product_alternative (product_id, alternative_to_id, market)"
+            " VALUES ($1, $2, $3) ON CONFLICT (product_id, alternative_to_id)"
+            " DO UPDATE SET market = excluded.market, retired_at = NULL",
+            [product_id, pk, item.market],
+        )
+
+
 async def _after_create(spec: EntitySpec, db: Db, pk: int, data: Any) -> None:
     match spec.type_name:
         case "FundingRound":
@@ -202,6 +219,8 @@ async def _after_create(spec: EntitySpec, db: Db, pk: int, data: Any) -> None:
             await checks.check_investment(db, investment_id)
         case "Event":
             await _participants(db, pk, data.participants or [])
+        case "Product":
+            await _alternatives(db, pk, data.alternative_to or [])
         case "Claim":
             type_name, subject = await resolve_id(
                 db, "subject", data.subject, list(CLAIM_SUBJECT_COLUMNS)
@@ -236,6 +255,9 @@ async def _after_update(spec: EntitySpec, db: Db, pk: int, data: Any) -> None:
         case "Event":
             if data.participants is not UNSET:
                 await _participants(db, pk, data.participants or [])
+        case "Product":
+            if data.alternative_to is not UNSET:
+                await _alternatives(db, pk, data.alternative_to or [])
 
 
 async def _after_retire(spec: EntitySpec, db: Db, pk: int) -> None:

@@ -343,3 +343,69 @@ async def test_recorded_time_is_monotonic_per_row(conn: asyncpg.Connection) -> N
     )
     assert rows == []
     assert isinstance(await conn.fetchval("SELECT now()"), dt.datetime)
+
+
+PRODUCT_CREATE = """
+mutation($input: ProductCreateInput!) {
+  productCreate(input: $input) {
+    product { id version alternativeTo { market product { slug } } }
+    userErrors { field code message }
+  }
+}
+"""
+
+PRODUCT_UPDATE = """
+mutation($input: ProductUpdateInput!) {
+  productUpdate(input: $input) {
+    product { version alternativeTo { market product { slug } } }
+    userErrors { field code message }
+  }
+}
+"""
+
+
+async def test_product_alternatives_are_written_and_replaced(
+    client: Client, keys: dict[str, str], conn: asyncpg.Connection
+) -> None:
+    chatgpt = global_id(
+        "Product", await conn.fetchval("SELECT id FROM product WHERE slug = 'chatgpt'")
+    )
+    created = await client.gql(
+        PRODUCT_CREATE,
+        {
+            "input": {
+                "slug": "glm-chat-test",
+                "name": "GLM chat",
+                "organization": await _org_id(conn, "zhipu-ai"),
+                "alternativeTo": [{"product": chatgpt, "market": "CN"}],
+            }
+        },
+        key=keys["write"],
+    )
+    payload = created["data"]["productCreate"]
+    assert payload["userErrors"] == []
+    product = payload["product"]
+    assert product["alternativeTo"] == [{"market": "CN", "product": {"slug": "chatgpt"}}]
+
+    cleared = await client.gql(
+        PRODUCT_UPDATE,
+        {
+            "input": {
+                "id": product["id"],
+                "expectedVersion": product["version"],
+                "alternativeTo": [],
+            }
+        },
+        key=keys["write"],
+    )
+    update = cleared["data"]["productUpdate"]
+    assert update["userErrors"] == []
+    assert update["product"]["alternativeTo"] == []
+    # Retired, not deleted: the link stays in the table for history.
+    assert (
+        await conn.fetchval(
+            "SELECT count(*) FROM product_alternative a JOIN product p ON p.id = a.product_id"
+            " WHERE p.slug = 'glm-chat-test' AND a.retired_at IS NOT NULL"
+        )
+        == 1
+    )
