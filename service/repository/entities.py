@@ -49,23 +49,29 @@ def _rounds() -> Select[Any]:
     return select(t.funding_round)
 
 
+# The round's columns ride along through LEFT JOINs on NOT NULL foreign keys (a live record's
+# round is live too: a round with live investments cannot be retired), so they give the same
+# rows as inner joins; but PostgreSQL drops a LEFT JOIN to a unique key whose columns a query
+# does not use, which spares the compiled path two index probes per investment or component.
+
+
 def _investments() -> Select[Any]:
     r = t.funding_round
     return select(
         t.investment,
         r.c.organization_id.label("round_organization_id"),
         r.c.announced_on.label("round_announced_on"),
-    ).join_from(t.investment, r, t.investment.c.round_id == r.c.id)
+    ).outerjoin_from(t.investment, r, t.investment.c.round_id == r.c.id)
 
 
 def _components() -> Select[Any]:
     r, i = t.funding_round, t.investment
     return (
         select(t.consideration_component, r.c.announced_on.label("round_announced_on"))
-        .join_from(
+        .outerjoin_from(
             t.consideration_component, i, t.consideration_component.c.investment_id == i.c.id
         )
-        .join(r, i.c.round_id == r.c.id)
+        .outerjoin(r, i.c.round_id == r.c.id)
     )
 
 
