@@ -92,7 +92,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"stakegraph import: {exc}", file=sys.stderr)
         return 1
     with stream:
-        report = asyncio.run(import_file(url, stream, name=args.file, csv=csv))
+        report = asyncio.run(
+            import_file(url, stream, name=args.file, csv=csv, partial=args.partial)
+        )
     out = sys.stdout if report.ok else sys.stderr
     for line in report.describe():
         print(line, file=out)
@@ -217,6 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("file", help="input file (-: stdin); *.csv is read as CSV")
     load.add_argument("--csv", action="store_true", help="read the input as CSV")
+    load.add_argument(
+        "--partial",
+        action="store_true",
+        help="import the good lines, skipping bad ones and what relies on them (exit 1 if any)",
+    )
     load.set_defaults(func=cmd_import)
     keys = sub.add_parser("keys", help="create, list and revoke API keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)

@@ -85,6 +85,11 @@ class ImportReport:
     # Where the time went: reading (parsing, checking records, COPY), checking across
     # records, writing (the upserts).
     phases: dict[str, float] = field(default_factory=dict)
+    # Every bad line (the reported errors stop at MAX_REPORTED_ERRORS), and whether a partial
+    # import wrote the rest.
+    bad_lines: set[int] = field(default_factory=set)
+    partial: bool = False
+    imported: bool = False
 
     @property
     def ok(self) -> bool:
@@ -92,12 +97,17 @@ class ImportReport:
 
     def add_error(self, line: int | None, message: str) -> None:
         self.error_count += 1
+        if line is not None:
+            self.bad_lines.add(line)
         if len(self.errors) < MAX_REPORTED_ERRORS:
             self.errors.append(LineReport(line, message))
 
     def as_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "imported": self.imported,
+            "partial": self.partial,
+            "skippedLines": len(self.bad_lines) if self.imported else 0,
             "records": self.records,
             "rows": self.rows,
             "errorCount": self.error_count,
@@ -109,17 +119,16 @@ class ImportReport:
 
     def describe(self) -> list[str]:
         """The report for people: one line per error, or per table written."""
-        if not self.ok:
-            lines = [
-                f"line {e.line}: {e.message}" if e.line is not None else e.message
-                for e in self.errors
-            ]
-            hidden = self.error_count - len(self.errors)
-            if hidden:
-                lines.append(f"… and {hidden} more errors")
-            lines.append(f"{self.error_count} bad line(s): nothing was imported")
-            return lines
-        lines = [
+        errors = [
+            f"line {e.line}: {e.message}" if e.line is not None else e.message for e in self.errors
+        ]
+        hidden = self.error_count - len(self.errors)
+        if hidden:
+            errors.append(f"… and {hidden} more errors")
+        if not self.imported:
+            errors.append(f"{self.error_count} bad line(s): nothing was imported")
+            return errors
+        lines = errors + [
             f"{name:<26}{c.inserted:>10,} new {c.updated:>10,} changed {c.unchanged:>10,} same"
             + (f" {c.deleted:>8,} removed" if c.deleted else "")
             for name, c in self.tables.items()
@@ -130,6 +139,8 @@ class ImportReport:
             f"{self.records:,} records ({self.rows:,} rows) imported in {self.seconds:.1f}s "
             f"({rate:,.0f} rows/s; {phases})"
         )
+        if self.bad_lines:
+            lines.append(f"{len(self.bad_lines)} bad line(s) skipped, with what relied on them")
         return lines
 
 
@@ -193,10 +204,13 @@ for _rt in RECORD_TYPES.values():
 class Importer:
     """One import on one connection, inside the caller's transaction."""
 
-    def __init__(self, conn: asyncpg.Connection, progress: Progress | None = None) -> None:
+    def __init__(
+        self, conn: asyncpg.Connection, progress: Progress | None = None, *, partial: bool = False
+    ) -> None:
         self.conn = conn
         self.progress = progress or Progress(enabled=False)
-        self.report = ImportReport()
+        self.partial = partial
+        self.report = ImportReport(partial=partial)
         self.currencies: frozenset[str] = frozenset()
         self.buffers: dict[str, list[tuple[Any, ...]]] = {name: [] for name in STAGES}
         self.staged: dict[str, int] = dict.fromkeys(STAGES, 0)
@@ -298,7 +312,7 @@ class Importer:
                 _REJECTED, records=self.rejected, columns=["type", "key"]
             )
         self.report.rows = sum(self.staged.values())
-        if self.unreadable:
+        if self.unreadable and not self.partial:
             return
         self.progress.phase("checking")
         for name, stage in STAGES.items():
@@ -309,6 +323,26 @@ class Importer:
                 await self._duplicates(stage)
                 await self._references(stage)
         await self._parent_cycles()
+
+    async def drop_bad_lines(self) -> None:
+        """A partial import: the rows of bad lines leave the staging tables, then so do the rows
+        that relied on them (a reference to a dropped record is missing now), until every row
+        left stands on its own."""
+        dropped: set[int] = set()
+        while new := self.report.bad_lines - dropped:
+            for stage in STAGES.values():
+                await self.conn.execute(
+                    f"DELETE FROM {stage.table} WHERE line = ANY($1::int[])", sorted(new)
+                )
+            dropped |= new
+            # Records refused while reading were never staged: from now on a reference to one
+            # is an error like any other missing reference, not an echo to keep quiet.
+            await self.conn.execute(f"TRUNCATE {_REJECTED}")
+            for stage in STAGES.values():
+                await self._references(stage)
+        for name, stage in STAGES.items():
+            self.staged[name] = int(await self.conn.fetchval(f"SELECT count(*) FROM {stage.table}"))
+        self.report.rows = sum(self.staged.values())
 
     async def _parent_cycles(self) -> None:
         """Organizations of the file whose parent chain (through the file) comes back."""
@@ -605,10 +639,12 @@ async def import_items(
     items: AsyncIterable[Item] | Iterable[Item],
     *,
     progress: Progress | None = None,
+    partial: bool = False,
 ) -> ImportReport:
     """Imports the records in one transaction (a savepoint inside the caller's); on any error
-    nothing is written and the report says why."""
-    importer = Importer(conn, progress)
+    nothing is written and the report says why. ``partial`` writes the good lines instead,
+    leaving out the bad ones and whatever relied on them, and reports both."""
+    importer = Importer(conn, progress, partial=partial)
     try:
         async with conn.transaction():
             await importer.start()
@@ -617,12 +653,16 @@ async def import_items(
             await importer.check()
             importer.lap("checking")
             if not importer.report.ok:
-                raise _Rollback
+                if not partial:
+                    raise _Rollback
+                await importer.drop_bad_lines()
+            errors_before_writing = importer.report.error_count
             await importer.write()
             importer.lap("writing")
-            if not importer.report.ok:
+            if importer.report.error_count != errors_before_writing:
                 raise _Rollback
             await importer.drop()
+            importer.report.imported = True
     except _Rollback:
         pass
     except asyncpg.PostgresError as exc:
@@ -659,10 +699,11 @@ async def import_stream(
     *,
     csv: bool,
     progress: Progress | None = None,
+    partial: bool = False,
 ) -> ImportReport:
     """Imports a JSON Lines (or CSV) byte stream; see ``import_items``."""
     items = read_csv(chunks) if csv else read_jsonl(chunks)
-    return await import_items(conn, items, progress=progress)
+    return await import_items(conn, items, progress=progress, partial=partial)
 
 
 async def import_file(
@@ -672,6 +713,7 @@ async def import_file(
     name: str,
     csv: bool | None = None,
     progress: Progress | None = None,
+    partial: bool = False,
 ) -> ImportReport:
     """Imports an open file (CSV when ``csv``, or as ``is_csv`` guesses from its name and
     first bytes) into the database at ``url``."""
@@ -686,7 +728,7 @@ async def import_file(
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         return await import_stream(
-            conn, _file_chunks(stream, progress), csv=as_csv, progress=progress
+            conn, _file_chunks(stream, progress), csv=as_csv, progress=progress, partial=partial
         )
     finally:
         await conn.close()

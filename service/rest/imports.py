@@ -37,6 +37,11 @@ async def import_records(
     format: Literal["jsonl", "csv"] | None = Query(
         default=None, description="jsonl or csv; by default from the Content-Type"
     ),
+    partial: bool = Query(
+        default=False,
+        description="Import the good lines, skipping bad ones and what relies on them; the "
+        "report lists the skipped lines (`imported: true`, status 200).",
+    ),
 ) -> JSONResponse:
     pool = request.app.state.pool
     try:
@@ -60,5 +65,5 @@ async def import_records(
             " set_config('stakegraph.key_id', $1, true)",
             str(principal.key_id),
         )
-        report = await import_stream(conn, request.stream(), csv=csv)
-    return JSONResponse(report.as_json(), status_code=200 if report.ok else 422)
+        report = await import_stream(conn, request.stream(), csv=csv, partial=partial)
+    return JSONResponse(report.as_json(), status_code=200 if report.imported else 422)

@@ -25,11 +25,13 @@ async def chunks(data: bytes, size: int = 4096) -> AsyncIterator[bytes]:
         yield data[start : start + size]
 
 
-async def run_import(url: str, data: bytes | str, *, csv: bool = False) -> ImportReport:
+async def run_import(
+    url: str, data: bytes | str, *, csv: bool = False, partial: bool = False
+) -> ImportReport:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
-        return await import_stream(conn, chunks(raw), csv=csv)
+        return await import_stream(conn, chunks(raw), csv=csv, partial=partial)
     finally:
         await conn.close()
 

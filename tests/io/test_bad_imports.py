@@ -340,3 +340,44 @@ async def test_subsidiaries_may_come_before_their_parents(empty_url: str) -> Non
         ("child", "root"),
         ("root", None),
     ]
+
+
+def _startups_with_rounds(count: int) -> list[Record]:
+    records: list[Record] = []
+    for n in range(count):
+        slug = f"partial-{n}"
+        records.append(
+            {"type": "organization", "slug": slug, "name": f"Partial {n}", "kinds": ["STARTUP"]}
+        )
+        for r in (1, 2, 3):
+            records.append(
+                {
+                    "type": "funding_round",
+                    "key": f"{slug}/round-{r}",
+                    "organization": slug,
+                    "round_type": "SEED",
+                    "status": "CLOSED",
+                }
+            )
+    return records
+
+
+async def test_partial_import_skips_bad_lines_and_what_relies_on_them(empty_url: str) -> None:
+    records = _startups_with_rounds(10)  # lines 2..41: an organization, then its three rounds
+    records[4]["kinds"] = ["ROBOT"]  # line 6: the second organization is refused...
+    records[1]["raised_amount"] = "-1"  # line 3: one round of the first is refused
+
+    refused = await run_import(empty_url, _file(records))
+    assert not refused.imported
+    assert (await state(empty_url)).rows("organization") == 0
+
+    report = await run_import(empty_url, _file(records), partial=True)
+    assert report.imported
+    assert not report.ok
+    # ...and so are the second organization's three rounds (lines 7-9), which relied on it.
+    assert report.bad_lines == {3, 6, 7, 8, 9}
+    after = await state(empty_url)
+    assert after.rows("organization") == 9
+    assert after.rows("funding_round") == 30 - 1 - 3
+    assert "5 bad line(s) skipped" in report.describe()[-1]
+    assert report.as_json()["skippedLines"] == 5

@@ -93,6 +93,31 @@ async def test_bad_lines_give_422_and_write_nothing(article_url: str) -> None:
     assert await state(article_url) == before
 
 
+async def test_partial_import_over_http_writes_the_good_lines(article_url: str) -> None:
+    records = [
+        {**RECORDS[0], "slug": "partly-ai", "name": "Partly AI"},
+        {**RECORDS[1], "key": "partly-ai/round-1", "organization": "partly-ai"},
+        {**RECORDS[1], "key": "partly-ai/round-2", "organization": "partly-ai", "status": "X"},
+    ]
+    key = await _key(article_url, Scope.WRITE)
+    response = await _post(article_url, _body(records), key)
+    assert response.status_code == 422  # all or nothing unless asked
+    app_url = "/api/v1/import?partial=true"
+    app = create_app(database_url=article_url)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            response = await client.post(
+                app_url, content=_body(records), headers={"authorization": f"Bearer {key}"}
+            )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["imported"], report["ok"], report["skippedLines"]) == (True, False, 1)
+    assert [e["line"] for e in report["errors"]] == [4]
+    rows = await fetch(article_url, "SELECT key FROM funding_round WHERE key LIKE 'partly-ai/%'")
+    assert [r["key"] for r in rows] == ["partly-ai/round-1"]
+
+
 async def test_csv_by_content_type(article_url: str) -> None:
     data = b"key,organization,round_type,status\nopenai/round-x,openai,GROWTH,RUMOURED\n"
     key = await _key(article_url, Scope.ADMIN)
