@@ -7,24 +7,12 @@ import re
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.sql import ClauseElement
 
 from service.repository.db import Db, compile_statement
-
-CENT = Decimal("0.01")
-
-# The latest USD rate of a currency on or before a fact's date (the latest of all for undated
-# facts): the rule `Money.amountUsd` follows, so analytics and the read API agree to the cent.
-# Used as ``LEFT JOIN LATERAL (<USD_RATE>) alias ON true`` with {currency} and {on} filled in.
-USD_RATE = """
-    SELECT f.usd_per_unit FROM fx_rate f
-    WHERE f.currency = {currency} AND f.rate_on <= coalesce({on}, 'infinity'::date)
-    ORDER BY f.rate_on DESC LIMIT 1
-"""
-
 
 _INTERACTIVE: weakref.WeakSet[Db] = weakref.WeakSet()
 
@@ -60,11 +48,6 @@ class UsdRange:
 
 
 ZERO = UsdRange(Decimal(0), Decimal(0))
-
-
-def usd_round(value: Decimal) -> Decimal:
-    """To the cent, half away from zero, as PostgreSQL's round(numeric, 2) and to_usd do."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,8 +112,6 @@ family AS (
 )
 """
 
-MAX_LINES = 100
-
 
 @dataclass(frozen=True, slots=True)
 class KindTotal:

@@ -31,7 +31,6 @@ CURRENCIES: tuple[tuple[str, float, float], ...] = (
     ("KRW", 0.00082, 0.018),
     ("SAR", 0.26667, 0.0),
 )
-CURRENCY_CODES: tuple[str, ...] = tuple(code for code, _, _ in CURRENCIES)
 
 # Rates kept to 10 decimal places (the column's scale) and 6 significant digits.
 _SCALE = 10

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from service.mutations.writes import INVALID, Rejected, UserError
+from service.mutations.writes import Rejected, UserError
 from service.repository.db import Db
 
 NOT_A_WHOLE = "SHARES_CANNOT_MAKE_A_WHOLE"
@@ -109,7 +109,3 @@ async def set_leads(db: Db, round_id: int, lead_ids: list[int], field: str) -> N
         " AND is_lead IS DISTINCT FROM (investor_id = ANY($2::bigint[]))",
         [round_id, lead_ids],
     )
-
-
-def invalid(field: str, message: str) -> Rejected:
-    return Rejected([UserError(field, INVALID, message)])

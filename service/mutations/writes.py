@@ -21,7 +21,7 @@ from sqlalchemy import Table, and_, func, insert, select, update
 from sqlalchemy.sql import ClauseElement
 
 from service.db import tables as t
-from service.mutations.spec import BY_TABLE, EntitySpec, Field
+from service.mutations.spec import EntitySpec, Field
 from service.repository.db import Db
 from service.repository.versions import public_table
 from service.schema.ids import GlobalIdError, decode_id
@@ -322,7 +322,3 @@ async def live_references(db: Db, table: Table, pk: int) -> list[tuple[str, str,
         if rows[0][0]:
             found.append((other.name, column, int(rows[0][0])))
     return found
-
-
-def spec_of(table: Table) -> EntitySpec:
-    return BY_TABLE[table.name]

@@ -213,29 +213,6 @@ PRODUCT_ALTERNATIVE = Entity(
 
 EVENT_PARTICIPANT = Entity("event_participant", t.event_participant, _plain(t.event_participant))
 
-ENTITIES: dict[str, Entity] = {
-    e.name: e
-    for e in (
-        ORGANIZATION,
-        ORGANIZATION_NAME,
-        FUNDING_ROUND,
-        INVESTMENT,
-        CONSIDERATION_COMPONENT,
-        PERSON,
-        PERSON_ROLE,
-        PRODUCT,
-        CREDIT_TYPE,
-        CREDIT_PROGRAM,
-        RELATIONSHIP,
-        COMPUTE_ASSET,
-        EVENT,
-        SOURCE,
-        CLAIM,
-        PRODUCT_ALTERNATIVE,
-        EVENT_PARTICIPANT,
-    )
-}
-
 
 async def fetch_by_ids(db: Db, entity: Entity, ids: Sequence[int]) -> dict[int, asyncpg.Record]:
     rows = await db.fetch(entity.base().where(entity.pk.in_(list(ids))))

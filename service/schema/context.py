@@ -265,10 +265,6 @@ def link_column(column: ColumnElement[Any]) -> Link:
     return lambda parent: column == parent
 
 
-def link_exists(statement: Callable[[ColumnElement[Any]], Select[Any]]) -> Link:
-    return lambda parent: statement(parent).exists()
-
-
 class Context(BaseContext):
     """What every resolver can reach: settings and the request's loaders."""
 

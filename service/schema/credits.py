@@ -11,7 +11,7 @@ from service.db import tables as t
 from service.repository import entities as e
 from service.schema.claims_field import claims_of
 from service.schema.common import ConsiderationKind, CreditUnit, PartialDate, partial_date
-from service.schema.context import Context, link_column
+from service.schema.context import Context
 from service.schema.history import (
     DEFAULT_VERSIONS,
     HISTORY_DESCRIPTION,
@@ -29,7 +29,7 @@ from service.schema.relay import (
     First,
     Last,
     Node,
-    child_connection,
+    column_children,
     page_args,
 )
 
@@ -79,16 +79,14 @@ class CreditType(Node, Versioned):
         after: After = None,
         before: Before = None,
     ) -> Connection[Annotated[CreditProgram, strawberry.lazy("service.schema.credits")]]:
-        return await child_connection(
+        return await column_children(
             info.context,
             e.CREDIT_PROGRAM,
             "credit_type",
-            link_column(t.credit_program.c.credit_type_id),
+            t.credit_program.c.credit_type_id,
             self.pk,
-            None,
-            (),
-            page_args(info.context, first, last, after, before),
             CreditProgram.from_row,
+            page_args(info.context, first, last, after, before),
         )
 
 

@@ -16,7 +16,7 @@ from service.schema.common import (
     Stance,
     partial_date,
 )
-from service.schema.context import Context, link_column
+from service.schema.context import Context
 from service.schema.history import (
     DEFAULT_VERSIONS,
     HISTORY_DESCRIPTION,
@@ -35,7 +35,7 @@ from service.schema.relay import (
     First,
     Last,
     Node,
-    child_connection,
+    column_children,
     page_args,
 )
 from service.values import format_decimal
@@ -89,16 +89,14 @@ class Source(Node, Versioned):
         after: After = None,
         before: Before = None,
     ) -> Connection[Claim]:
-        return await child_connection(
+        return await column_children(
             info.context,
             e.CLAIM,
             "source",
-            link_column(t.claim.c.source_id),
+            t.claim.c.source_id,
             self.pk,
-            None,
-            (),
-            page_args(info.context, first, last, after, before),
             Claim.from_row,
+            page_args(info.context, first, last, after, before),
         )
 
 
