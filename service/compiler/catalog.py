@@ -30,7 +30,7 @@ from service.compiler import sqlexpr
 from service.compiler.build import Builder, Fallback, Field, Link, Row, Sym
 from service.db import tables as t
 from service.repository import entities as e
-from service.repository.filters import FilterNode
+from service.repository.filters import FilterNode, event_involves
 from service.schema.filters import investment_filter_node, to_node
 from service.schema.ids import GlobalIdError, decode_id
 from service.schema.nodes import NODE_TYPES
@@ -239,12 +239,7 @@ def _relationships(b: Builder, row: Row, f: Field) -> ColumnElement[Any]:
 
 
 def _events_of(parent: Row) -> ColumnElement[bool]:
-    part = t.event_participant
-    return (
-        select(part.c.event_id)
-        .where(part.c.event_id == t.event.c.id, part.c.organization_id == parent.c.id)
-        .exists()
-    )
+    return event_involves(parent.c.id)
 
 
 def _linked_products(own: str, other: str) -> FieldCompiler:

@@ -219,6 +219,19 @@ def _event_participant(op: str, value: Any) -> ColumnElement[bool]:
     )
 
 
+def event_involves(organization_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    """Events the organization takes part in. Correlated explicitly: nested in a count under
+    the organization, auto-correlation would add the organization to the subquery's own FROM
+    and count every event with any participant."""
+    part = t.event_participant
+    return (
+        select(part.c.event_id)
+        .where(part.c.event_id == t.event.c.id, part.c.organization_id == organization_id)
+        .correlate_except(part)
+        .exists()
+    )
+
+
 EVENT_LEAVES: dict[str, Leaf] = {
     "id": eq_in(t.event.c.id),
     "kind": eq_in(t.event.c.kind),

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import asyncpg
 import strawberry
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_
 
 from service.db import tables as t
 from service.repository import entities as e
+from service.repository.filters import event_involves
 from service.schema.claims_field import claims_of
 from service.schema.common import (
     Name,
@@ -45,6 +46,7 @@ from service.schema.relay import (
     Last,
     Node,
     child_connection,
+    column_children,
     order_terms,
     page_args,
 )
@@ -129,16 +131,14 @@ class Organization(Node, Versioned):
         after: After = None,
         before: Before = None,
     ) -> Connection[Organization]:
-        return await child_connection(
+        return await column_children(
             info.context,
             e.ORGANIZATION,
             "parent",
-            link_column(t.organization.c.parent_id),
+            t.organization.c.parent_id,
             self.pk,
-            None,
-            (),
-            page_args(info.context, first, last, after, before),
             Organization.from_row,
+            page_args(info.context, first, last, after, before),
         )
 
     @strawberry.field(description="Funding rounds it raised, latest first by default.")
@@ -212,16 +212,14 @@ class Organization(Node, Versioned):
     ) -> Connection[Annotated[Product, strawberry.lazy("service.schema.products")]]:
         from service.schema.products import Product
 
-        return await child_connection(
+        return await column_children(
             info.context,
             e.PRODUCT,
             "organization",
-            link_column(t.product.c.organization_id),
+            t.product.c.organization_id,
             self.pk,
-            None,
-            (),
-            page_args(info.context, first, last, after, before),
             Product.from_row,
+            page_args(info.context, first, last, after, before),
         )
 
     @strawberry.field(description="People's roles at this organization, latest first.")
@@ -235,16 +233,14 @@ class Organization(Node, Versioned):
     ) -> Connection[Annotated[PersonRole, strawberry.lazy("service.schema.people")]]:
         from service.schema.people import PersonRole
 
-        return await child_connection(
+        return await column_children(
             info.context,
             e.PERSON_ROLE,
             "organization",
-            link_column(t.person_role.c.organization_id),
+            t.person_role.c.organization_id,
             self.pk,
-            None,
-            (),
-            page_args(info.context, first, last, after, before),
             PersonRole.from_row,
+            page_args(info.context, first, last, after, before),
         )
 
     @strawberry.field(description="Its relationships with other organizations.")
@@ -301,16 +297,14 @@ class Organization(Node, Versioned):
     ) -> Connection[Annotated[ComputeAsset, strawberry.lazy("service.schema.compute")]]:
         from service.schema.compute import ComputeAsset
 
-        return await child_connection(
+        return await column_children(
             info.context,
             e.COMPUTE_ASSET,
             "owner",
-            link_column(t.compute_asset.c.owner_id),
+            t.compute_asset.c.owner_id,
             self.pk,
-            None,
-            (),
-            page_args(info.context, first, last, after, before),
             ComputeAsset.from_row,
+            page_args(info.context, first, last, after, before),
         )
 
     @strawberry.field(description="Events it took part in, latest first.")
@@ -324,20 +318,11 @@ class Organization(Node, Versioned):
     ) -> Connection[Annotated[Event, strawberry.lazy("service.schema.events")]]:
         from service.schema.events import Event
 
-        part = t.event_participant
-
-        def link(parent: ColumnElement[Any]) -> ColumnElement[bool]:
-            return (
-                select(part.c.event_id)
-                .where(part.c.event_id == t.event.c.id, part.c.organization_id == parent)
-                .exists()
-            )
-
         return await child_connection(
             info.context,
             e.EVENT,
             "participant",
-            link,
+            event_involves,
             self.pk,
             None,
             (),
@@ -356,16 +341,14 @@ class Organization(Node, Versioned):
     ) -> Connection[Annotated[CreditProgram, strawberry.lazy("service.schema.credits")]]:
         from service.schema.credits import CreditProgram
 
-        return await child_connection(
+        return await column_children(
             info.context,
             e.CREDIT_PROGRAM,
             "provider",
-            link_column(t.credit_program.c.provider_id),
+            t.credit_program.c.provider_id,
             self.pk,
-            None,
-            (),
-            page_args(info.context, first, last, after, before),
             CreditProgram.from_row,
+            page_args(info.context, first, last, after, before),
         )
 
     @strawberry.field(description="Claims about the organization itself, with their sources.")

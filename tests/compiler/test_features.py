@@ -298,3 +298,15 @@ async def test_a_connection_asked_only_for_its_typename(pair: Pair) -> None:
 
 async def test_page_info_asked_only_for_its_typename(pair: Pair) -> None:
     await pair.both("{ creditPrograms(first: 1) { pageInfo { __typename } __typename } }")
+
+
+async def test_counts_of_a_parents_events(pair: Pair) -> None:
+    # Events hang off organizations through their participants: each count must stay
+    # correlated to its own organization (01.AI takes part in none).
+    answer = await pair.both(
+        '{ organizations(filter: {slug: {in: ["01-ai", "alibaba", "nvidia"]}}) {'
+        " nodes { slug events { totalCount } } } }"
+    )
+    counts = {n["slug"]: n["events"]["totalCount"] for n in answer.data["organizations"]["nodes"]}
+    assert counts["01-ai"] == 0
+    assert counts["alibaba"] > 0
