@@ -116,9 +116,16 @@ def org_match(column: ColumnElement[Any]) -> Leaf:
     """Organizations given by ids and/or slugs (``value`` = (ids, slugs))."""
 
     def leaf(op: str, value: Any) -> ColumnElement[bool]:
+        # Only what is given is built: PostgreSQL turns one IN (SELECT ...) into a join, but
+        # not an OR of an empty IN list and a sublink, which scans the whole child table.
         ids, slugs = value
-        by_slug = select(t.organization.c.id).where(t.organization.c.slug.in_(slugs))
-        return or_(column.in_(ids), column.in_(by_slug.scalar_subquery()))
+        if not slugs:
+            return column.in_(ids) if ids else false()
+        orgs = t.organization
+        named = orgs.c.slug.in_(slugs)
+        if ids:
+            named = or_(orgs.c.id.in_(ids), named)
+        return column.in_(select(orgs.c.id).where(named).scalar_subquery())
 
     return leaf
 
