@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from service.auth.compiled import GuardedCompiledReads
 from service.config import Settings, get_settings
 from service.db import migrate
 from service.db.pool import create_pool
 from service.db.urls import resolve_database_url
+from service.gateway.endpoint import GraphQLGateway
 from service.graphiql import GraphiQLRouter
 from service.rest.imports import router as import_router
 from service.schema import build_schema
@@ -27,7 +27,10 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         url = database_url or resolve_database_url()
         app.state.database_url = url
         app.state.pool = await create_pool(
-            url, min_size=settings.pool_min_size, max_size=settings.pool_max_size
+            url,
+            min_size=settings.pool_min_size,
+            max_size=settings.pool_max_size,
+            statement_timeout_ms=settings.statement_timeout_ms,
         )
         try:
             yield
@@ -49,15 +52,17 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         finally:
             await db.close()
 
+    schema = build_schema(settings)
     router: GraphiQLRouter[Context, None] = GraphiQLRouter(
-        build_schema(settings),
+        schema,
         context_getter=get_context,
         graphql_ide="graphiql",
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(import_router)
-    # The compiler answers only what the permissions extension would let through unchanged.
-    app.add_middleware(GuardedCompiledReads, schema=router.schema, settings=settings)
+    # Every GraphQL request over HTTP is answered by the gateway; GraphiQL's page and assets
+    # are the router's.
+    app.add_middleware(GraphQLGateway, schema=schema, settings=settings)
     if router.offline:
         app.mount(router.static_path, router.static_files(), name="graphiql-static")
 

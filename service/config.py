@@ -26,12 +26,38 @@ class Settings(BaseSettings):
 
     pool_min_size: int = 1
     pool_max_size: int = 10
+    # How long a request waits for a pooled connection before it is refused as unavailable.
+    pool_acquire_timeout_ms: int = 2_000
     statement_timeout_ms: int = 15_000
+    # The whole request, every statement and the work between them, from its first byte.
+    request_deadline_ms: int = 20_000
 
     max_query_depth: int = 15
     max_query_nodes: int = 50_000
     default_page_size: int = 20
     max_page_size: int = 100
+
+    # Request limits, checked in this order before any parse or SQL (see README "Limits").
+    max_body_bytes: int = 1_048_576
+    max_json_depth: int = 64
+    max_document_tokens: int = 5_000
+    max_aliases: int = 100
+    max_directives: int = 100
+    max_fragment_spreads: int = 200
+    # Fields an operation selects once every fragment spread is expanded in place.
+    max_expanded_fields: int = 5_000
+    # Input values: the fields set in argument objects (mutation inputs included), the
+    # conditions of filter trees, how deeply values nest, and how long any list may be.
+    max_input_fields: int = 2_000
+    max_filter_leaves: int = 200
+    max_input_depth: int = 16
+    max_list_length: int = 1_000
+    # Parsed documents and compiled plans kept for reuse, in (estimated) bytes.
+    plan_cache_bytes: int = 64 * 1_048_576
+
+    # Bulk import over HTTP: its own body limit and deadline (the file is streamed).
+    import_max_bytes: int = 4 * 1_073_741_824
+    import_deadline_ms: int = 3_600_000
 
     # Reads compiled to one SQL statement; off sends every request through the resolvers.
     compiler: bool = True

@@ -77,6 +77,9 @@ KNOWN_ARGUMENTS = frozenset(
     {"first", "last", "after", "before", "filter", "orderBy", "direction", "kinds"}
     | {"slug", "id", "ids"}
 )
+# Arguments the request's transaction applies (the gateway reads `asOf` from the parsed
+# operation and reads through the as-of views), so the statement never sees them.
+TRANSACTION_ARGUMENTS = frozenset({"asOf"})
 
 Getter = Callable[[Mapping[str, Any]], Any]
 Guard = Callable[[Mapping[str, Any]], None]
@@ -298,13 +301,17 @@ class Builder:
         """The field's arguments as the resolver receives them (strawberry inputs and enums), with
         ``Sym`` for those given by a variable whose value stays a parameter."""
         coerced = get_argument_values(field.definition, field.node, self.variables)
+        for name in TRANSACTION_ARGUMENTS:
+            coerced.pop(name, None)
         for name, value in coerced.items():
-            # An argument the compiler does not know (e.g. `asOf`) changes what the resolvers
-            # read: only its absence (null) is safe to ignore.
+            # An argument the compiler does not know changes what the resolvers read: only its
+            # absence (null) is safe to ignore.
             if value is not None and name not in KNOWN_ARGUMENTS:
                 raise Fallback(f"argument {name} of {field.key}")
         symbols: dict[str, Sym] = {}
         for argument in field.node.arguments or ():
+            if argument.name.value in TRANSACTION_ARGUMENTS:
+                continue
             value = argument.value
             if isinstance(value, VariableNode) and value.name.value in self.symbolic:
                 if self.variables.coerced.get(value.name.value) is None:

@@ -10,12 +10,10 @@ a variable coercion, the limit check and one statement.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-import asyncpg
 import strawberry
 from graphql import (
     DocumentNode,
@@ -36,42 +34,16 @@ from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.sql.compiler import SQLCompiler
 from strawberry.schema.schema import validate_document
 
+from service.caching import WeightedLru, digest
 from service.compiler.build import Builder, Fallback, Getter, Guard
 from service.compiler.catalog import ROOT, id_type
 from service.config import Settings
-from service.schema.limits import measure
 
 _DIALECT = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
 
 # Arguments whose variables can stay parameters: the plan depends only on whether they are null
 # (and, for IDs, on the type the ID names).
-_PARAMETER_ARGUMENTS = frozenset({"first", "last", "after", "before", "slug", "id"})
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class Lru(Generic[K, V]):
-    """A bounded mapping that forgets the least recently used entry."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-
-    def get(self, key: K) -> tuple[bool, V | None]:
-        if key not in self._items:
-            return False, None
-        self._items.move_to_end(key)
-        return True, self._items[key]
-
-    def put(self, key: K, value: V) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
+_PARAMETER_ARGUMENTS = frozenset({"first", "last", "after", "before", "slug", "id", "asOf"})
 
 
 @dataclass(frozen=True)
@@ -135,33 +107,33 @@ def _canonical(value: Any) -> str:
 
 
 class Compiler:
-    """Compiles read operations for one schema; ``run`` answers or returns None to fall back."""
+    """Compiles read operations for one schema; ``run`` answers or returns None to fall back.
+
+    Operations and plans are cached by a digest of the document (never its text), each entry
+    weighed by its size, within ``settings.plan_cache_bytes`` (and ``max_plans`` entries)."""
 
     def __init__(
         self,
         schema: strawberry.Schema,
         settings: Settings,
         *,
-        max_documents: int = 256,
         max_plans: int = 1024,
     ) -> None:
         self.schema = schema
         self.settings = settings
-        self._operations: Lru[tuple[str, str | None], Operation | None] = Lru(max_documents)
-        self.plans: Lru[tuple[str, str | None, tuple[Any, ...]], Plan | None] = Lru(max_plans)
+        budget = settings.plan_cache_bytes // 2
+        self._operations: WeightedLru[tuple[bytes, str | None], Operation | None] = WeightedLru(
+            budget, max_plans
+        )
+        self.plans: WeightedLru[tuple[bytes, str | None, tuple[Any, ...]], Plan | None] = (
+            WeightedLru(budget, max_plans)
+        )
 
-    def operation(self, query: str, operation_name: str | None) -> Operation | None:
-        key = (query, operation_name)
-        found, cached = self._operations.get(key)
-        if found:
-            return cached
-        prepared = self._prepare(query, operation_name)
-        self._operations.put(key, prepared)
-        return prepared
-
-    def _prepare(self, query: str, operation_name: str | None) -> Operation | None:
+    def _parsed(self, query: str, operation_name: str | None) -> tuple[Any, Any] | None:
+        """Parses and validates a document on its own (tools and tests; requests arrive
+        parsed, validated and checked against the limits by the gateway)."""
         try:
-            document = parse(query)
+            document = parse(query, max_tokens=self.settings.max_document_tokens)
         except GraphQLError:
             return None
         if validate_document(self.schema._schema, document, tuple(specified_rules)):
@@ -174,37 +146,18 @@ class Compiler:
         ]
         if len(chosen) != 1 or (operation_name is None and len(operations) != 1):
             return None
-        operation = chosen[0]
-        if operation.operation is not OperationType.QUERY:
-            return None
-        fragment_definitions = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
-        if any(d.variable_definitions for d in fragment_definitions.values()):
-            return None
-        return Operation(
-            operation,
-            {name: FragmentDetails(d) for name, d in fragment_definitions.items()},
-            fragment_definitions,
-            _symbolic(document, operation),
-        )
+        return document, chosen[0]
 
-    def _within_limits(self, operation: Operation, raw_variables: Mapping[str, Any]) -> bool:
-        """The QueryLimits extension's decision, from the same measure and the same settings."""
-        s = self.settings
-        cost = measure(
-            self.schema._schema,
-            operation.definition,
-            operation.fragment_definitions,
-            raw_variables,
-            s.default_page_size,
-            s.max_page_size,
-        )
-        return (
-            cost.bad_page is None
-            and cost.depth <= s.max_query_depth
-            and cost.nodes <= s.max_query_nodes
-        )
+    def _operation(
+        self, key: bytes, document: DocumentNode, operation: OperationDefinitionNode, size: int
+    ) -> Operation | None:
+        name = operation.name.value if operation.name is not None else None
+        found, cached = self._operations.get((key, name))
+        if found:
+            return cached
+        prepared = _prepare(document, operation)
+        self._operations.put((key, name), prepared, size)
+        return prepared
 
     def _shape(self, operation: Operation, values: Mapping[str, Any]) -> tuple[Any, ...]:
         shape: list[Any] = []
@@ -224,8 +177,24 @@ class Compiler:
     def plan(
         self, query: str, operation_name: str | None, raw_variables: Mapping[str, Any]
     ) -> tuple[Plan, list[Any]] | None:
-        """The plan and its parameters for this request, or None if the resolvers must serve it."""
-        operation = self.operation(query, operation_name)
+        """The plan and its parameters for a document given as text, or None if the resolvers
+        must serve it."""
+        parsed = self._parsed(query, operation_name)
+        if parsed is None:
+            return None
+        return self.plan_operation(digest(query), parsed[0], parsed[1], raw_variables, len(query))
+
+    def plan_operation(
+        self,
+        key: bytes,
+        document: DocumentNode,
+        operation_node: OperationDefinitionNode,
+        raw_variables: Mapping[str, Any],
+        size: int,
+    ) -> tuple[Plan, list[Any]] | None:
+        """The plan and its parameters for a parsed, valid operation (``key`` identifies its
+        document, ``size`` is its length in characters)."""
+        operation = self._operation(key, document, operation_node, size * _BYTES_PER_CHARACTER)
         if operation is None:
             return None
         coerced = get_variable_values(
@@ -235,13 +204,13 @@ class Compiler:
         )
         if not isinstance(coerced, VariableValues):
             return None
-        if not self._within_limits(operation, raw_variables):
-            return None
-        key = (query, operation_name, self._shape(operation, coerced.coerced))
-        found, plan = self.plans.get(key)
+        name = operation_node.name.value if operation_node.name is not None else None
+        plan_key = (key, name, self._shape(operation, coerced.coerced))
+        found, plan = self.plans.get(plan_key)
         if not found:
             plan = self._build(operation, coerced)
-            self.plans.put(key, plan)
+            weight = 256 if plan is None else 2 * len(plan.sql) + 64 * len(plan.params) + 512
+            self.plans.put(plan_key, plan, weight)
         if plan is None:
             return None
         try:
@@ -272,44 +241,32 @@ class Compiler:
             params.append((True, getter) if getter is not None else (False, compiled.params[name]))
         return Plan(compiled.string, tuple(params), tuple(builder.guards))
 
-    async def run(
-        self,
-        pool: asyncpg.Pool,
-        query: str,
-        operation_name: str | None,
-        variables: Mapping[str, Any],
-    ) -> bytes | None:
-        """The response body, or None: the request then goes to the resolvers unchanged."""
-        planned = self.plan(query, operation_name, variables)
-        if planned is None:
-            return None
-        plan, arguments = planned
-        timeout = self.settings.statement_timeout_ms / 1000
-        try:
-            async with pool.acquire() as conn:
-                text = await conn.fetchval(plan.sql, *arguments, timeout=timeout)
-        except (asyncpg.PostgresError, TimeoutError):
-            # The resolvers run the request again and report the failure their way.
-            return None
-        return b'{"data":' + str(text).encode() + b"}"
+
+# A parsed operation holds a few dozen Python objects per token: a generous estimate of its
+# bytes per character of source, to weigh cache entries.
+_BYTES_PER_CHARACTER = 40
 
 
-def request_fields(payload: Any) -> tuple[str, str | None, dict[str, Any]] | None:
-    """(query, operationName, variables) of a plain JSON GraphQL request, or None."""
-    if not isinstance(payload, dict) or not set(payload) <= {"query", "variables", "operationName"}:
+def _prepare(document: DocumentNode, operation: OperationDefinitionNode) -> Operation | None:
+    if operation.operation is not OperationType.QUERY:
         return None
-    query, name, variables = (
-        payload.get("query"),
-        payload.get("operationName"),
-        payload.get("variables"),
+    fragment_definitions = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    if any(d.variable_definitions for d in fragment_definitions.values()):
+        return None
+    return Operation(
+        operation,
+        {name: FragmentDetails(d) for name, d in fragment_definitions.items()},
+        fragment_definitions,
+        _symbolic(document, operation),
     )
-    if not isinstance(query, str) or not isinstance(name, str | None):
-        return None
-    if variables is None:
-        variables = {}
-    if not isinstance(variables, dict):
-        return None
-    return query, name, variables
 
 
-__all__: Sequence[str] = ("Compiler", "Plan", "request_fields")
+async def answer(conn: Any, plan: Plan, arguments: list[Any]) -> bytes:
+    """The response body of a compiled plan: PostgreSQL's JSON text, passed through."""
+    text = await conn.fetchval(plan.sql, *arguments)
+    return b'{"data":' + str(text).encode() + b"}"
+
+
+__all__: Sequence[str] = ("Compiler", "Plan", "answer")

@@ -28,18 +28,43 @@ AS_OF_SEARCH_PATH = "asof, public"
 WRITE_SEARCH_PATH = "public"
 
 
+APPLICATION_NAME = "stakegraph"
+
+
 async def create_pool(
-    url: str, *, min_size: int = 1, max_size: int = 10, search_path: str = LIVE_SEARCH_PATH
+    url: str,
+    *,
+    min_size: int = 1,
+    max_size: int = 10,
+    search_path: str = LIVE_SEARCH_PATH,
+    statement_timeout_ms: int | None = None,
+    connect_timeout_s: float = 5.0,
 ) -> asyncpg.Pool:
     """The service's pool reads the live views; tools that inspect what is stored (tests of
-    constraints, loaders) pass ``WRITE_SEARCH_PATH`` to see the tables themselves."""
+    constraints, loaders) pass ``WRITE_SEARCH_PATH`` to see the tables themselves.
+
+    The service passes ``statement_timeout_ms``: then no statement on these connections, in a
+    transaction or not, outlives it. JIT is off for everyone: the API's statements are short,
+    and PostgreSQL's JIT compiler of a huge expression neither finishes soon nor answers a
+    cancel while it compiles."""
+    # Startup parameters, not SETs: they survive the RESET ALL of every release to the pool.
+    # The zone makes dates and timestamps format the same whatever the server's default.
+    server_settings = {
+        "search_path": search_path,
+        "TimeZone": "UTC",
+        "jit": "off",
+        "application_name": APPLICATION_NAME,
+    }
+    if statement_timeout_ms is not None:
+        server_settings["statement_timeout"] = str(int(statement_timeout_ms))
+        # A connection left in a transaction by a crashed client is freed too.
+        server_settings["idle_in_transaction_session_timeout"] = str(int(statement_timeout_ms) * 2)
     pool = await asyncpg.create_pool(
         asyncpg_dsn(url),
         min_size=min_size,
         max_size=max_size,
-        # Startup parameters, not SETs: they survive the RESET ALL of every release to the pool.
-        # The zone makes dates and timestamps format the same whatever the server's default.
-        server_settings={"search_path": search_path, "TimeZone": "UTC"},
+        timeout=connect_timeout_s,
+        server_settings=server_settings,
     )
     assert pool is not None
     return pool
@@ -63,11 +88,18 @@ async def set_transaction_view(
 
 @asynccontextmanager
 async def read_transaction(
-    pool: asyncpg.Pool, *, statement_timeout_ms: int, as_of: dt.datetime | None = None
+    pool: asyncpg.Pool,
+    *,
+    statement_timeout_ms: int,
+    as_of: dt.datetime | None = None,
+    acquire_timeout_s: float | None = None,
 ) -> AsyncIterator[Connection]:
     """A read-only, repeatable-read transaction: one consistent snapshot per request, of the
     current rows or (``as_of``) of the rows as recorded at that moment."""
-    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+    async with (
+        pool.acquire(timeout=acquire_timeout_s) as conn,
+        conn.transaction(isolation="repeatable_read", readonly=True),
+    ):
         await set_transaction_view(conn, statement_timeout_ms=statement_timeout_ms, as_of=as_of)
         yield conn
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import asyncpg
 import asyncpg.transaction
+from graphql import DocumentNode
 from sqlalchemy import ColumnElement, Select, select
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
@@ -63,15 +64,21 @@ class LazyDb(Db):
 
     async def _open(self) -> None:
         timeout = self._settings.statement_timeout_ms
+        acquire = self._settings.pool_acquire_timeout_ms / 1000
         conn: Connection
         if self.writing:
-            conn = await self._stack.enter_async_context(self._pool.acquire())
+            conn = await self._stack.enter_async_context(self._pool.acquire(timeout=acquire))
             self._write = conn.transaction()
             await self._write.start()
             await begin_write(conn, statement_timeout_ms=timeout, key_id=self.key_id)
         else:
             conn = await self._stack.enter_async_context(
-                read_transaction(self._pool, statement_timeout_ms=timeout, as_of=self.as_of)
+                read_transaction(
+                    self._pool,
+                    statement_timeout_ms=timeout,
+                    as_of=self.as_of,
+                    acquire_timeout_s=acquire,
+                )
             )
         super().__init__(conn, self._statement_log)
         self._opened = True
@@ -273,8 +280,9 @@ class Context(BaseContext):
         self.db = db
         self.settings = settings
         self.loaders = Loaders(db, settings)
-        # Who sent the request; set by the permissions extension before any resolver runs.
+        # Who sent the request, and the document the gateway prepared; set before execution.
         self.principal: Principal = ANONYMOUS
+        self.document: DocumentNode | None = None
 
     def forget_loaded(self) -> None:
         """Drops what the loaders hold: a mutation has changed rows they may have read."""

@@ -12,6 +12,19 @@ log = logging.getLogger(__name__)
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
 TIMEOUT = "TIMEOUT"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+
+# Failures to reach the database at all (down, restarting, the pool exhausted or closing):
+# the client may retry, and nothing about the query is wrong.
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.InterfaceError,
+    asyncpg.AdminShutdownError,
+    asyncpg.PostgresConnectionError,
+)
 
 
 class SafeErrors(MaskErrors):
@@ -25,6 +38,9 @@ class SafeErrors(MaskErrors):
         original = error.original_error
         if isinstance(original, asyncpg.QueryCanceledError):
             message, code = "The query took too long and was cancelled.", TIMEOUT
+        elif isinstance(original, UNAVAILABLE_ERRORS):
+            log.warning("database unavailable at %s: %r", error.path, original)
+            message, code = "The database is unavailable; retry shortly.", SERVICE_UNAVAILABLE
         else:
             log.error("unexpected error at %s", error.path, exc_info=original)
             message, code = self.error_message, INTERNAL

@@ -86,7 +86,7 @@ async def test_acceptance_round_with_half_cash_half_traffic_then_corrected(
     rounds_before = await conn.fetchval("SELECT count(*) FROM funding_round")
     refused = await client.gql(ROUND_CREATE, variables)
     assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    assert refused["data"] is None
+    assert "data" not in refused
     assert await conn.fetchval("SELECT count(*) FROM funding_round") == rounds_before
 
     created = (await client.gql(ROUND_CREATE, variables, key=keys["write"]))["data"]
