@@ -122,7 +122,7 @@ def org_match(column: ColumnElement[Any]) -> Leaf:
         if not slugs:
             return column.in_(ids) if ids else false()
         orgs = t.organization
-        named = orgs.c.slug.in_(slugs)
+        named: ColumnElement[bool] = orgs.c.slug.in_(slugs)
         if ids:
             named = or_(orgs.c.id.in_(ids), named)
         return column.in_(select(orgs.c.id).where(named).scalar_subquery())
