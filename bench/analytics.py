@@ -264,8 +264,8 @@ async def _explain(
 
 async def _create(server: str, orgs: int, seed: int) -> str:
     from service.ingest.article import seed_article
-    from service.ingest.generate import generate_into_database
-    from service.ingest.generator_progress import Progress
+    from service.ingest.generator import generate_into_database
+    from service.ingest.progress import Progress
 
     name = f"sgbench_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(asyncpg_dsn(server))

@@ -19,7 +19,7 @@ import asyncpg
 
 from service.db import migrate
 from service.db.urls import asyncpg_dsn, resolve_database_url, with_database
-from service.ingest.generate import generate_into_database
+from service.ingest.generator import generate_into_database
 
 
 async def _admin(url: str, sql: str) -> None:

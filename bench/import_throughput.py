@@ -25,8 +25,8 @@ import asyncpg
 
 from service.db import migrate
 from service.db.urls import asyncpg_dsn, resolve_database_url, with_database
-from service.ingest.generator_progress import Progress
-from service.ingest.io_import import import_file
+from service.ingest.bulk import import_file
+from service.ingest.progress import Progress
 
 
 async def _admin(url: str, sql: str) -> None:

@@ -43,7 +43,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from service.ingest.generate import GenerateError, generate_into_database, generate_jsonl
+    from service.ingest.generator import GenerateError, generate_into_database, generate_jsonl
 
     try:
         if args.jsonl:
@@ -68,7 +68,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from service.ingest.io_export import export_to
+    from service.ingest.bulk import export_to
 
     url = _database_url()
     if args.file == "-":
@@ -81,7 +81,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from service.ingest.io_import import import_file
+    from service.ingest.bulk import import_file
 
     url = _database_url()
     migrations.upgrade(url)

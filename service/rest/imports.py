@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 
 from service.auth.keys import AuthError, authenticate, bearer_token, require
 from service.domain import Scope
-from service.ingest.io_import import import_stream
+from service.ingest.bulk import import_stream
 
 router = APIRouter(prefix="/api/v1", tags=["bulk"])
 

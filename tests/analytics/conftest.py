@@ -27,8 +27,8 @@ GENERATED_SEED = 11
 @pytest.fixture(scope="session")
 async def generated_url(empty_database_factory: Callable[[], Awaitable[str]]) -> str:
     from service.ingest.article import seed_article
-    from service.ingest.generate import generate_into_database
-    from service.ingest.generator_progress import Progress
+    from service.ingest.generator import generate_into_database
+    from service.ingest.progress import Progress
 
     url = await empty_database_factory()
     await asyncio.to_thread(migrate.upgrade, url)

@@ -114,7 +114,7 @@ async def article_pair(migrated_url: str) -> AsyncIterator[Pair]:
 async def generated_url(empty_database_factory: Callable[[], Awaitable[str]]) -> str:
     """The article dataset plus a generated market of 1,500 organizations."""
     from service.ingest.article import seed_article
-    from service.ingest.generate import generate_into_database
+    from service.ingest.generator import generate_into_database
 
     url = await empty_database_factory()
     await asyncio.to_thread(migrate.upgrade, url)

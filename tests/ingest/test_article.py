@@ -16,8 +16,9 @@ import yaml
 
 from service.db import migrate, tables
 from service.db.urls import asyncpg_dsn
-from service.ingest.article import DATA_FILE, SUBJECT_COLUMNS, load_article, seed_article
-from service.ingest.article_model import DataError, read_dataset
+from service.ingest.article import DATA_FILE, load_article, seed_article
+from service.ingest.article.loader import SUBJECT_COLUMNS
+from service.ingest.article.model import DataError, read_dataset
 
 SOURCE_SLUG = "ft-alibaba-cloud-credits-ai-startups"
 REQUIRED_SLUGS = {

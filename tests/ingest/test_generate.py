@@ -23,16 +23,16 @@ from service.app import create_app
 from service.cli import main as cli_main
 from service.db import migrate, tables
 from service.db.urls import asyncpg_dsn
-from service.ingest.generate import (
+from service.ingest.generator import (
     GenerateError,
     build_dataset,
     generate_into_database,
     generate_jsonl,
 )
-from service.ingest.generator_copy import TIME_COLUMNS
-from service.ingest.generator_jsonl import canonical
-from service.ingest.generator_model import TABLES
-from service.ingest.generator_progress import Progress
+from service.ingest.generator.copy import TIME_COLUMNS
+from service.ingest.generator.jsonl import canonical
+from service.ingest.generator.model import TABLES
+from service.ingest.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 7
@@ -132,7 +132,7 @@ def test_output_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
     """Separate interpreters with different hash seeds write the same bytes: no set or hash
     order reaches the output."""
     script = (
-        "import sys; from pathlib import Path; from service.ingest.generate import generate_jsonl;"
+        "import sys; from pathlib import Path; from service.ingest.generator import generate_jsonl;"
         " generate_jsonl(Path(sys.argv[1]), orgs=200, seed=5)"
     )
     outputs = []

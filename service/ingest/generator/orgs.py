@@ -14,15 +14,15 @@ import re
 from dataclasses import dataclass, field
 
 from service.domain import NameKind, OrganizationKind
-from service.ingest import generator_vocabulary as vocab
-from service.ingest.generator_distributions import (
+from service.ingest.generator import vocabulary as vocab
+from service.ingest.generator.distributions import (
     FOUNDED_CUMULATIVE,
     choose_index,
     cumulative,
     partial_date,
     year_ordinal,
 )
-from service.ingest.generator_model import Dataset
+from service.ingest.generator.model import Dataset
 
 # Categories: what role an organization plays in the generated market (an int, for speed).
 STARTUP, VC, CLOUD, PLATFORM, CHIP, CORPORATE, GROUP, GOVERNMENT, ANALYST, PUBLISHER = range(10)

@@ -1,6 +1,6 @@
 """``stakegraph import``: loads records of the bulk format, all or nothing.
 
-Each record is checked on its own in Python (``io_validate``) and COPied into a temporary
+Each record is checked on its own in Python (``bulk.validate``) and COPied into a temporary
 staging table of its type; checks across records (duplicate natural keys, references that
 resolve neither in the file nor in the database) are then set-based queries over the staging
 tables; only a clean file goes on to set-based upserts, type by type in dependency order,
@@ -27,8 +27,7 @@ from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint
 
 from service.db import tables
 from service.db.urls import asyncpg_dsn
-from service.ingest.generator_progress import Progress
-from service.ingest.io_format import (
+from service.ingest.bulk.format import (
     KEY_COLUMN,
     RECORD_TYPES,
     SUBJECT_TYPES,
@@ -38,8 +37,9 @@ from service.ingest.io_format import (
     Kind,
     RecordType,
 )
-from service.ingest.io_read import Item, LineError, read_csv, read_jsonl
-from service.ingest.io_validate import VALIDATORS, Invalid, record_label
+from service.ingest.bulk.read import Item, LineError, read_csv, read_jsonl
+from service.ingest.bulk.validate import VALIDATORS, Invalid, record_label
+from service.ingest.progress import Progress
 
 MAX_REPORTED_ERRORS = 1000
 _FLUSH_ROWS = 20_000

@@ -1,5 +1,5 @@
 """Natural keys for generated rows, and the dataset written in the bulk format
-(``service.ingest.io_format``): the very lines ``stakegraph export`` would write for a database
+(``service.ingest.bulk.format``): the very lines ``stakegraph export`` would write for a database
 holding exactly this dataset, so generated files go through ``stakegraph import`` as they are.
 
 Tables without a slug get keys derived from their parent's (``<org slug>/round-3``); they are
@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from service.ingest.generator_model import CREDIT_TYPES, Dataset, Row, TableRows
-from service.ingest.io_format import (
+from service.ingest.bulk.format import (
     KEY_COLUMN,
     RECORD_TYPES,
     SUBJECT_TYPES,
@@ -28,6 +27,7 @@ from service.ingest.io_format import (
     org_depths,
     plain,
 )
+from service.ingest.generator.model import CREDIT_TYPES, Dataset, Row, TableRows
 
 # Re-exported: the generator's tests check lines against the one canonical spelling.
 __all__ = ["assign_keys", "canonical", "iter_lines", "write_jsonl"]

@@ -3,7 +3,7 @@
 ``build_dataset(orgs=N, seed=S)`` draws a whole market from one ``random.Random(S)``: about
 20% of the N organizations invest (VC firms with power-law activity, corporates, clouds,
 platforms, chipmakers, sovereign funds), most of the rest are start-ups raising one to eight
-rounds each; see the ``generator_*`` modules for each part. The same N and S give the same
+rounds each; see the other modules of this package for each part. The same N and S give the same
 rows on any machine: no hashing, set order, clock or platform-dependent draw reaches the
 output, and every row carries the same fixed ``created_at``.
 
@@ -19,7 +19,7 @@ JSON Lines format
 UTF-8, one record per line, ``\\n``-terminated. Each line is a JSON object in canonical form:
 keys sorted, no whitespace (``","`` and ``":"`` separators), non-ASCII written as is. The
 first line is the header ``{"format":"stakegraph","type":"header","version":1}`` and the last
-``{"records":N,"type":"end"}``, so that a file cut short is caught (see ``io_format``). Fields
+``{"records":N,"type":"end"}``, so that a file cut short is caught (see ``bulk.format``). Fields
 mirror the table columns, with these rules:
 
 * ``"type"`` names the table: ``fx_rate``, ``credit_type``, ``organization``, ``person``,
@@ -28,7 +28,7 @@ mirror the table columns, with these rules:
   ``source``, ``claim``. Records come in that order (a record only refers to records above
   it), within a type sorted by natural key (organizations parents first), between a header
   line and an end line: the format of ``stakegraph export`` and ``stakegraph import``
-  (``service.ingest.io_format``; README, "Bulk import and export").
+  (``service.ingest.bulk.format``; README, "Bulk import and export").
 * No database ids. A record is identified by its ``slug`` (organization, person, product,
   credit_type, credit_program, event, source) or else by a ``key``:
   ``funding_round`` ``<org slug>/round-<n>``; ``investment`` ``<round key>/<investor slug>``;
@@ -76,22 +76,22 @@ from pathlib import Path
 import asyncpg
 
 from service.db.urls import asyncpg_dsn
-from service.ingest.generator_claims import generate_claims
-from service.ingest.generator_consideration import ConsiderationMaker, generate_credit_programs
-from service.ingest.generator_copy import GenerateError, write_dataset
-from service.ingest.generator_fx import FxTable
-from service.ingest.generator_graph import (
+from service.ingest.generator.claims import generate_claims
+from service.ingest.generator.consideration import ConsiderationMaker, generate_credit_programs
+from service.ingest.generator.copy import GenerateError, write_dataset
+from service.ingest.generator.fx import FxTable
+from service.ingest.generator.graph import (
     generate_compute_assets,
     generate_events,
     generate_relationships,
 )
-from service.ingest.generator_jsonl import assign_keys, write_jsonl
-from service.ingest.generator_model import CREDIT_TYPES, Dataset
-from service.ingest.generator_orgs import MIN_ORGS, generate_organizations
-from service.ingest.generator_people import generate_people
-from service.ingest.generator_products import generate_products
-from service.ingest.generator_progress import Progress
-from service.ingest.generator_rounds import generate_rounds
+from service.ingest.generator.jsonl import assign_keys, write_jsonl
+from service.ingest.generator.model import CREDIT_TYPES, Dataset
+from service.ingest.generator.orgs import MIN_ORGS, generate_organizations
+from service.ingest.generator.people import generate_people
+from service.ingest.generator.products import generate_products
+from service.ingest.generator.rounds import generate_rounds
+from service.ingest.progress import Progress
 
 __all__ = [
     "GenerateError",

@@ -17,8 +17,8 @@ from datetime import date
 from decimal import Decimal
 
 from service.domain import RoundStatus, RoundType
-from service.ingest.generator_consideration import ConsiderationMaker
-from service.ingest.generator_distributions import (
+from service.ingest.generator.consideration import ConsiderationMaker
+from service.ingest.generator.distributions import (
     END_ORDINAL,
     WeightedPicker,
     choose_index,
@@ -28,9 +28,9 @@ from service.ingest.generator_distributions import (
     partial_date,
     significant,
 )
-from service.ingest.generator_fx import FxTable
-from service.ingest.generator_model import Dataset
-from service.ingest.generator_orgs import (
+from service.ingest.generator.fx import FxTable
+from service.ingest.generator.model import Dataset
+from service.ingest.generator.orgs import (
     CHIP,
     CLOUD,
     CORPORATE,
@@ -43,8 +43,8 @@ from service.ingest.generator_orgs import (
     VC,
     OrgFacts,
 )
-from service.ingest.generator_people import PeopleFacts, add_board_seat
-from service.ingest.generator_vocabulary import COMPUTE_SECTORS
+from service.ingest.generator.people import PeopleFacts, add_board_seat
+from service.ingest.generator.vocabulary import COMPUTE_SECTORS
 
 R = RoundType
 LADDER = (

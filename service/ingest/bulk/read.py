@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from service.ingest.io_format import (
+from service.ingest.bulk.format import (
     END_TYPE,
     FORMAT_NAME,
     FORMAT_VERSION,

@@ -15,12 +15,12 @@ from datetime import date
 from decimal import Decimal
 
 from service.domain import Attribution, SourceKind, Stance
-from service.ingest import generator_vocabulary as vocab
-from service.ingest.generator_distributions import END_ORDINAL, scaled
-from service.ingest.generator_model import Dataset
-from service.ingest.generator_orgs import ANALYST, ARABIC, CHINESE, PUBLISHER, OrgFacts
-from service.ingest.generator_people import PeopleFacts
-from service.ingest.generator_rounds import RoundFacts
+from service.ingest.generator import vocabulary as vocab
+from service.ingest.generator.distributions import END_ORDINAL, scaled
+from service.ingest.generator.model import Dataset
+from service.ingest.generator.orgs import ANALYST, ARABIC, CHINESE, PUBLISHER, OrgFacts
+from service.ingest.generator.people import PeopleFacts
+from service.ingest.generator.rounds import RoundFacts
 
 A, S, SK = Attribution, Stance, SourceKind
 SUBJECT_SLOTS = {

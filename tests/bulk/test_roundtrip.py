@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from service.ingest.generate import generate_jsonl
-from service.ingest.generator_progress import Progress
-from service.ingest.io_format import TYPE_ORDER, canonical
-from tests.io.conftest import (
+from service.ingest.bulk.format import TYPE_ORDER, canonical
+from service.ingest.generator import generate_jsonl
+from service.ingest.progress import Progress
+from tests.bulk.conftest import (
     export_bytes,
     fetch,
     file_of,

@@ -10,7 +10,7 @@ import pytest
 
 from service import cli
 from service.config import get_settings
-from tests.io.conftest import export_bytes, state
+from tests.bulk.conftest import export_bytes, state
 
 
 @pytest.fixture

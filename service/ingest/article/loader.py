@@ -1,7 +1,7 @@
 """Loads the article dataset (``data/article.yaml``) into the database.
 
-The data file is parsed and checked in full (``article_model``), then turned into records of
-the bulk format and loaded by the same import as ``stakegraph import`` (``io_import``): one
+The data file is parsed and checked in full (``article.model``), then turned into records of
+the bulk format and loaded by the same import as ``stakegraph import`` (``bulk.importer``): one
 path into the database for every bulk writer, with its checks and its upserts. References go
 by natural key (slugs and the file's local keys, which become the rows' ``key``).
 """
@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 
 from service.db.urls import asyncpg_dsn
-from service.ingest.article_model import (
+from service.ingest.article.model import (
     DataError,
     Dataset,
     Money,
@@ -24,9 +24,9 @@ from service.ingest.article_model import (
     SubjectKind,
     read_dataset,
 )
-from service.ingest.io_format import Record, plain
-from service.ingest.io_import import import_items
-from service.ingest.io_read import Item
+from service.ingest.bulk.format import Record, plain
+from service.ingest.bulk.importer import import_items
+from service.ingest.bulk.read import Item
 
 __all__ = ["DATA_FILE", "DataError", "load_article", "seed_article"]
 

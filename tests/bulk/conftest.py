@@ -14,8 +14,7 @@ import pytest
 
 from service.db import migrate, tables
 from service.db.urls import asyncpg_dsn, with_database
-from service.ingest.io_export import export_lines
-from service.ingest.io_import import ImportReport, import_stream
+from service.ingest.bulk import ImportReport, export_lines, import_stream
 from tests.dbutil import create_database, drop_database
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.io.conftest import fetch, run_import, state
+from tests.bulk.conftest import fetch, run_import, state
 
 ROUNDS = (
     "key,organization,round_type,status,announced_on,announced_precision,raised_amount,"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import asyncpg
 
-from service.ingest.generator_model import (
+from service.ingest.generator.model import (
     CREDIT_TYPES,
     GENERATED_AT,
     ID_TABLES,
@@ -21,7 +21,7 @@ from service.ingest.generator_model import (
     Dataset,
     Row,
 )
-from service.ingest.generator_progress import Progress
+from service.ingest.progress import Progress
 
 CHUNK = 50_000
 # Time columns whose defaults would be now(): every row gets GENERATED_AT instead, so that two

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from service.domain import RoleKind
-from service.ingest import generator_vocabulary as vocab
-from service.ingest.generator_distributions import END_ORDINAL, cumulative, partial_date
-from service.ingest.generator_model import Dataset
-from service.ingest.generator_orgs import (
+from service.ingest.generator import vocabulary as vocab
+from service.ingest.generator.distributions import END_ORDINAL, cumulative, partial_date
+from service.ingest.generator.model import Dataset
+from service.ingest.generator.orgs import (
     ANALYST,
     ARABIC,
     CHINESE,

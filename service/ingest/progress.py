@@ -1,7 +1,7 @@
 """A minimal progress display on stderr, shown only when stderr is a terminal.
 
 Written here rather than pulled in as a dependency: one bar, redrawn at most ten times a
-second, is all the generator needs.
+second, is all the generator and the bulk import need.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from typing import BinaryIO
 import asyncpg
 
 from service.db.urls import asyncpg_dsn
-from service.ingest.io_format import (
+from service.ingest.bulk.format import (
     KEY_COLUMN,
     RECORD_TYPES,
     SUBJECT_TYPES,

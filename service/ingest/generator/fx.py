@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from service.ingest.generator_distributions import scaled, significant
-from service.ingest.generator_model import Row
+from service.ingest.generator.distributions import scaled, significant
+from service.ingest.generator.model import Row
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2026

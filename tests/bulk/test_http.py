@@ -12,8 +12,8 @@ from service.app import create_app
 from service.auth.keys import create_key, revoke_key
 from service.db.urls import asyncpg_dsn
 from service.domain import Scope
-from service.ingest.io_format import canonical, end_record, header_record
-from tests.io.conftest import fetch, state
+from service.ingest.bulk.format import canonical, end_record, header_record
+from tests.bulk.conftest import fetch, state
 
 RECORDS: list[dict[str, object]] = [
     {"type": "organization", "slug": "posted-ai", "name": "Posted AI", "kinds": ["STARTUP"]},

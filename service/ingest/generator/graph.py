@@ -12,15 +12,15 @@ import random
 from datetime import date
 
 from service.domain import EventKind, RelationshipKind
-from service.ingest import generator_vocabulary as vocab
-from service.ingest.generator_distributions import (
+from service.ingest.generator import vocabulary as vocab
+from service.ingest.generator.distributions import (
     END_ORDINAL,
     partial_date,
     significant,
     year_ordinal,
 )
-from service.ingest.generator_model import Dataset
-from service.ingest.generator_orgs import (
+from service.ingest.generator.model import Dataset
+from service.ingest.generator.orgs import (
     CHIP,
     CLOUD,
     CORPORATE,
@@ -31,8 +31,8 @@ from service.ingest.generator_orgs import (
     STARTUP,
     OrgFacts,
 )
-from service.ingest.generator_products import WESTERN
-from service.ingest.generator_vocabulary import COMPUTE_SECTORS
+from service.ingest.generator.products import WESTERN
+from service.ingest.generator.vocabulary import COMPUTE_SECTORS
 
 RK = RelationshipKind
 EK = EventKind

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from service.ingest.io_format import canonical, end_record, header_record
-from tests.io.conftest import fetch, run_import, state
+from service.ingest.bulk.format import canonical, end_record, header_record
+from tests.bulk.conftest import fetch, run_import, state
 
 Record = dict[str, object]
 

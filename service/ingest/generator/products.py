@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import random
 
-from service.ingest import generator_vocabulary as vocab
-from service.ingest.generator_distributions import END_ORDINAL, partial_date
-from service.ingest.generator_model import Dataset
-from service.ingest.generator_orgs import STARTUP, OrgFacts, slugify
+from service.ingest.generator import vocabulary as vocab
+from service.ingest.generator.distributions import END_ORDINAL, partial_date
+from service.ingest.generator.model import Dataset
+from service.ingest.generator.orgs import STARTUP, OrgFacts, slugify
 
-WESTERN = 0  # index of the "WE" region in generator_orgs.REGIONS
+WESTERN = 0  # index of the "WE" region in orgs.REGIONS
 
 
 def generate_products(rng: random.Random, ds: Dataset, orgs: OrgFacts) -> None:

@@ -18,9 +18,9 @@ from datetime import date
 from decimal import Decimal
 
 from service.domain import ConsiderationKind
-from service.ingest.generator_distributions import partial_date, scaled, year_ordinal
-from service.ingest.generator_model import Dataset, Row
-from service.ingest.generator_orgs import CHIP, CLOUD, CORPORATE, GROUP, PLATFORM, OrgFacts
+from service.ingest.generator.distributions import partial_date, scaled, year_ordinal
+from service.ingest.generator.model import Dataset, Row
+from service.ingest.generator.orgs import CHIP, CLOUD, CORPORATE, GROUP, PLATFORM, OrgFacts
 
 CASH = ConsiderationKind.CASH.value
 CLOUD_CREDITS = ConsiderationKind.CLOUD_CREDITS.value

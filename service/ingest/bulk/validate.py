@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from service.domain import Attribution, DatePrecision
-from service.ingest.io_format import (
+from service.ingest.bulk.format import (
     RECORD_TYPES,
     SUBJECT_TYPES,
     Embedded,
@@ -382,7 +382,7 @@ Validator = Callable[[Mapping[str, Any], frozenset[str]], Staged]
 def validator(record_type: RecordType) -> Validator:
     """Record → staging rows, or ``Invalid``: the record's ``(values…, lists given…)`` and
     each child's ``(parent key, place in the list, values…)``, in the field order of
-    ``io_format``; the importer puts the line number first."""
+    ``format``; the importer puts the line number first."""
     names = [field.name for field in record_type.fields]
     known = frozenset({"type", *names, *(e.field for e in record_type.embedded)})
     rules = _rules(frozenset(names))
