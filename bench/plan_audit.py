@@ -16,8 +16,8 @@ statement is explained without parallel workers: the service runs it with asyncp
 
 Budgets (p50): 20 ms for a page, 100 ms with ``totalCount``; ``asOf`` reads go over the
 history views and get 100 ms, 200 ms with ``totalCount``. The markdown table is printed worst
-first (p50 over budget, errors before everything) and the whole result written as JSON to
-``bench/results/plan_audit.json``.
+first (errors, then by p50 over budget), all of it written to ``bench/results/plan_audit.md``,
+and the whole result as JSON to ``bench/results/plan_audit.json`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from service.schema import build_schema
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results" / "plan_audit.json"
+MARKDOWN = BENCH / "results" / "plan_audit.md"
 PATHS = ("compiled", "resolvers")
 
 PAGE_BUDGET_MS = 20.0
@@ -441,9 +442,10 @@ async def audit(args: argparse.Namespace) -> int:
     finally:
         await explain_conn.close()
 
-    table = markdown(results, args.top)
     summary = summary_lines(shapes, results)
-    print(summary + "\n\n" + table)
+    print(summary + "\n\n" + markdown(results, args.top))
+    # The file keeps every row: at a few thousand rows the terminal is not where to read them.
+    _write(Path(args.markdown), summary + "\n\n" + markdown(results))
     report = {
         "database": url.rsplit("/", 1)[-1],
         "generated_at": dt.datetime.now(dt.UTC).isoformat(),
@@ -468,7 +470,7 @@ async def audit(args: argparse.Namespace) -> int:
         "results": [asdict(r) for r in sorted(results, key=_order_key)],
     }
     _write(Path(args.json), json.dumps(report, indent=1, default=str, ensure_ascii=False))
-    print(f"\nJSON: {args.json}", file=sys.stderr)
+    print(f"\nJSON: {args.json}, table: {args.markdown}", file=sys.stderr)
     return 0
 
 
@@ -491,6 +493,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="print the shapes and exit")
     parser.add_argument("--top", type=int, default=0, help="print only the worst N rows")
     parser.add_argument("--json", default=str(RESULTS), help="where to write the JSON report")
+    parser.add_argument("--markdown", default=str(MARKDOWN), help="where to write the table")
     args = parser.parse_args(argv)
     args.paths = [p for p in args.paths.split(",") if p]
     if not args.paths or set(args.paths) - set(PATHS):
