@@ -37,8 +37,8 @@ from service.analytics import consideration, network, portfolio, search, series
 from service.analytics.common import Period
 from service.db import migrate
 from service.db.urls import asyncpg_dsn, resolve_database_url, with_database
-from service.repository import entities
 from service.repository.db import Db
+from service.repository.rounds import FUNDING_ROUND
 from tests.analytics.judged_queries import JUDGED
 
 OPERATIONS = Path(__file__).resolve().parents[1] / "graphql" / "operations"
@@ -215,14 +215,14 @@ async def _explain(
         "investmentPath": lambda db: network.shortest_path(db, *p.pairs[0], 4),
         "portfolio": lambda db: portfolio.portfolio(db, p.busiest[0], 20),
         "fundingTimeSeries (quarter, 1 year)": lambda db: series.funding_series(
-            db, entities.FUNDING_ROUND.filtered(None), series.Interval.QUARTER, one_year
+            db, FUNDING_ROUND.filtered(None), series.Interval.QUARTER, one_year
         ),
         "fundingTimeSeries (year, 5 years)": lambda db: series.funding_series(
-            db, entities.FUNDING_ROUND.filtered(None), series.Interval.YEAR, five_years
+            db, FUNDING_ROUND.filtered(None), series.Interval.YEAR, five_years
         ),
         "investorLeagueTables (year)": lambda db: series.league_tables(
             db,
-            entities.FUNDING_ROUND.filtered(None),
+            FUNDING_ROUND.filtered(None),
             series.Interval.YEAR,
             one_year,
             series.LeagueRanking.COUNT,

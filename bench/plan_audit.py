@@ -44,7 +44,7 @@ from bench.plan_explain import explain_statements, summarize, table_rows
 from bench.plan_samples import collect_samples, samples_json
 from bench.plan_shapes import Shape, enumerate_shapes
 from service.app import create_app
-from service.compiler.catalog import TYPES
+from service.compiler.fields import TYPES
 from service.compiler.plan import Compiler
 from service.config import Settings
 from service.db.pool import LIVE_SEARCH_PATH

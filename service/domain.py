@@ -87,6 +87,12 @@ class RelationshipKind(StrEnum):
     LOCAL_ALTERNATIVE_TO = "LOCAL_ALTERNATIVE_TO"
 
 
+class RelationshipDirection(StrEnum):
+    OUTGOING = "OUTGOING"
+    INCOMING = "INCOMING"
+    BOTH = "BOTH"
+
+
 class EventKind(StrEnum):
     IPO_PLAN = "IPO_PLAN"
     IPO_CANCELLED = "IPO_CANCELLED"
@@ -202,6 +208,11 @@ MEANINGS: dict[type[StrEnum], dict[str, str]] = {
         "CLOUD_PROVIDER_OF": "The source provides cloud computing to the target.",
         "PARTNER_OF": "The two are partners.",
         "LOCAL_ALTERNATIVE_TO": "The source offers a local alternative to the target's products.",
+    },
+    RelationshipDirection: {
+        "OUTGOING": "This organization is the source.",
+        "INCOMING": "This organization is the target.",
+        "BOTH": "Either end.",
     },
     EventKind: {
         "IPO_PLAN": "A plan to list shares.",

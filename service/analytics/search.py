@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from service.analytics.common import AnalyticsInputError
+from service.repository.conditions import like_pattern
 from service.repository.db import Db
-from service.repository.filters import like_pattern
 
 EXACT_BONUS = 1.0
 PREFIX_BONUS = 0.15

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import strawberry
 from graphql import (
@@ -63,16 +63,13 @@ from strawberry.types.field import StrawberryField
 from service.compiler import sqlexpr
 from service.config import Settings
 from service.repository import paging
+from service.repository.conditions import FilterError, FilterNode, build_condition
 from service.repository.entities import Entity
-from service.repository.filters import FilterError, FilterNode, build_condition
-
-if TYPE_CHECKING:
-    from service.compiler.catalog import TypeSpec
 
 # PostgreSQL functions take at most 100 arguments: 50 key/value pairs per json_build_object.
 MAX_OBJECT_FIELDS = 50
 
-# Arguments the catalog's field compilers read; any other given argument falls back.
+# Arguments the field compilers read; any other given argument falls back.
 KNOWN_ARGUMENTS = frozenset(
     {"first", "last", "after", "before", "filter", "orderBy", "direction", "kinds"}
     | {"slug", "id", "ids"}
@@ -85,6 +82,13 @@ Getter = Callable[[Mapping[str, Any]], Any]
 Guard = Callable[[Mapping[str, Any]], None]
 Row = FromClause
 Link = Callable[[Row], ColumnElement[bool]]
+
+
+class TypeSpec(Protocol):
+    """How each field of one type compiles (service/compiler/fields.py derives them)."""
+
+    @property
+    def fields(self) -> Mapping[str, Callable[[Builder, Row, Field], ColumnElement[Any]]]: ...
 
 
 class Fallback(Exception):
@@ -183,7 +187,9 @@ class Builder:
         variables: VariableValues,
         symbolic: frozenset[str],
         settings: Settings,
+        types: Mapping[str, TypeSpec],
     ) -> None:
+        self.types = types
         self.schema = schema
         self.graphql_schema: GraphQLSchema = schema._schema
         self.operation = operation
@@ -288,9 +294,7 @@ class Builder:
         return self.object(type_name, details, resolve)
 
     def spec(self, type_name: str) -> TypeSpec:
-        from service.compiler.catalog import TYPES
-
-        spec = TYPES.get(type_name)
+        spec = self.types.get(type_name)
         if spec is None:
             raise Fallback(f"type {type_name}")
         return spec

@@ -36,7 +36,8 @@ from strawberry.schema.schema import validate_document
 
 from service.caching import WeightedLru, digest
 from service.compiler.build import Builder, Fallback, Getter, Guard
-from service.compiler.catalog import ROOT, id_type
+from service.compiler.fields import TYPES
+from service.compiler.roots import ROOT, id_type
 from service.config import Settings
 
 _DIALECT = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
@@ -226,6 +227,7 @@ class Compiler:
             variables,
             frozenset(operation.symbolic),
             self.settings,
+            TYPES,
         )
         try:
             data = builder.data(ROOT)

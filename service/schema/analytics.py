@@ -22,17 +22,23 @@ from service.analytics import network as n
 from service.analytics import portfolio as p
 from service.analytics import series as s
 from service.analytics.common import AnalyticsInputError, Period, UsdRange
-from service.repository import entities as e
-from service.schema.common import ConsiderationKind, DatePrecision, PartialDate, ShareRange
-from service.schema.context import Context
+from service.repository.rounds import FUNDING_ROUND
+from service.schema.common import (
+    ConsiderationKind,
+    DatePrecision,
+    PartialDate,
+    ShareRange,
+    partial_date,
+)
+from service.schema.context import Info
 from service.schema.filters import DateRangeFilter, FundingRoundFilter, to_node
-from service.schema.organizations import Organization, require_organization
+from service.schema.nodes import load_objects, require_object
+from service.schema.organizations import Organization
 from service.schema.relay import user_error
 from service.schema.rounds import ConsiderationComponent, FundingRound, Investment
 from service.schema.sources import Claim
 from service.values import format_decimal
 
-Info = strawberry.Info[Context, None]
 T = TypeVar("T")
 
 MAX_FIRST = 100
@@ -64,36 +70,35 @@ async def _answer(run: Callable[[], Awaitable[T]]) -> T:
 
 
 async def _investment(info: Info, pk: int) -> Investment:
-    (found,) = await _investments(info, [pk])
+    found: Investment = await require_object(info.context, "Investment", pk)
     return found
 
 
 async def _investments(info: Info, pks: list[int]) -> list[Investment]:
-    """Investments by id in one batched statement (awaiting loads one by one would not batch)."""
-    rows = await info.context.loaders.row(e.INVESTMENT).load_many(pks)
-    found = [row for row in rows if row is not None]
-    if len(found) != len(rows):
+    found: list[Investment] = await load_objects(info.context, "Investment", pks)
+    if len(found) != len(pks):
         raise LookupError("an investment vanished during the request")
-    return [Investment.from_row(row) for row in found]
+    return found
 
 
 async def _organizations(info: Info, pks: list[int]) -> list[Organization]:
-    rows = await info.context.loaders.row(e.ORGANIZATION).load_many(pks)
-    return [Organization.from_row(row) for row in rows if row is not None]
+    found: list[Organization] = await load_objects(info.context, "Organization", pks)
+    return found
+
+
+async def _organization(info: Info, pk: int) -> Organization:
+    found: Organization = await require_object(info.context, "Organization", pk)
+    return found
 
 
 async def _component(info: Info, pk: int) -> ConsiderationComponent:
-    row = await info.context.loaders.row(e.CONSIDERATION_COMPONENT).load(pk)
-    if row is None:
-        raise LookupError(f"consideration component {pk} vanished")
-    return ConsiderationComponent.from_row(row)
+    found: ConsiderationComponent = await require_object(info.context, "ConsiderationComponent", pk)
+    return found
 
 
 async def _round(info: Info, pk: int) -> FundingRound:
-    row = await info.context.loaders.row(e.FUNDING_ROUND).load(pk)
-    if row is None:
-        raise LookupError(f"funding round {pk} vanished")
-    return FundingRound.from_row(row)
+    found: FundingRound = await require_object(info.context, "FundingRound", pk)
+    return found
 
 
 def _selects(fields: Sequence[Selection], name: str) -> bool:
@@ -223,23 +228,23 @@ class RoundTripLine:
 
     @strawberry.field(description="The start-up invested in.")
     async def organization(self, info: Info) -> Organization:
-        return await require_organization(info.context, self._line.startup_id)
+        return await _organization(info, self._line.startup_id)
 
     @strawberry.field(description="The investor.")
     async def investor(self, info: Info) -> Organization:
-        return await require_organization(info.context, self._line.investor_id)
+        return await _organization(info, self._line.investor_id)
 
     @strawberry.field(description="The provider of the credits or services.")
     async def provider(self, info: Info) -> Organization:
-        return await require_organization(info.context, self._line.provider_id)
+        return await _organization(info, self._line.provider_id)
 
     @strawberry.field(
         description="The claims behind the figures: those on the component, the investment "
         "and the round, with their sources."
     )
     async def claims(self, info: Info) -> list[Claim]:
-        rows = await info.context.loaders.row(e.CLAIM).load_many(self._line.claim_ids)
-        return [Claim.from_row(row) for row in rows if row is not None]
+        found: list[Claim] = await load_objects(info.context, "Claim", self._line.claim_ids)
+        return found
 
 
 @strawberry.type(description="A provider's round-trip exposure (F6).")
@@ -286,15 +291,15 @@ class DependencyLine:
 
     @strawberry.field(description="When its round was announced, to the precision known.")
     async def announced_on(self, info: Info) -> PartialDate | None:
-        return (await _round(info, self._line.round_id)).announced_on
+        return partial_date((await _round(info, self._line.round_id)).row, "announced")
 
     @strawberry.field(description="The backer that invested.")
     async def backer(self, info: Info) -> Organization:
-        return await require_organization(info.context, self._line.backer_id)
+        return await _organization(info, self._line.backer_id)
 
     @strawberry.field(description="Whose compute or platform it ties the start-up to.")
     async def platform(self, info: Info) -> Organization:
-        return await require_organization(info.context, self._line.platform_id)
+        return await _organization(info, self._line.platform_id)
 
     @strawberry.field(description="The consideration component, with its claims.")
     async def component(self, info: Info) -> ConsiderationComponent:
@@ -321,7 +326,7 @@ class PlatformDependency:
 
     @strawberry.field(description="The platform (cloud, marketplace…).")
     async def platform(self, info: Info) -> Organization:
-        return await require_organization(info.context, self._dependency.platform_id)
+        return await _organization(info, self._dependency.platform_id)
 
 
 @strawberry.type(description="A start-up's compute and platform dependencies (F5, F18).")
@@ -349,7 +354,7 @@ class CoInvestor:
 
     @strawberry.field(description="The co-investor.")
     async def organization(self, info: Info) -> Organization:
-        return await require_organization(info.context, self._pk)
+        return await _organization(info, self._pk)
 
 
 @strawberry.type(description="Who invests next to an organization.")
@@ -376,11 +381,11 @@ class PathStep:
 
     @strawberry.field(name="from", description="Where the step starts.")
     async def from_(self, info: Info) -> Organization:
-        return await require_organization(info.context, self._step.from_id)
+        return await _organization(info, self._step.from_id)
 
     @strawberry.field(description="Where the step ends.")
     async def to(self, info: Info) -> Organization:
-        return await require_organization(info.context, self._step.to_id)
+        return await _organization(info, self._step.to_id)
 
     @strawberry.field(description="The investment the step follows.")
     async def investment(self, info: Info) -> Investment:
@@ -434,7 +439,7 @@ class Holding:
 
     @strawberry.field(description="The start-up.")
     async def organization(self, info: Info) -> Organization:
-        return await require_organization(info.context, self._holding.startup_id)
+        return await _organization(info, self._holding.startup_id)
 
     @strawberry.field(description="The investments, oldest round first.")
     async def investments(self, info: Info) -> list[Investment]:
@@ -531,7 +536,7 @@ class LeagueEntry:
 
     @strawberry.field(description="The investor.")
     async def investor(self, info: Info) -> Organization:
-        return await require_organization(info.context, self._pk)
+        return await _organization(info, self._pk)
 
 
 @strawberry.type(description="A period's investor league table.")
@@ -812,7 +817,7 @@ class AnalyticsQuery:
         filter: FundingRoundFilter | None = None,
     ) -> FundingSeries:
         chosen = _period(period)
-        rounds = e.FUNDING_ROUND.filtered(to_node(filter))
+        rounds = FUNDING_ROUND.filtered(to_node(filter))
         with_mix = _selects(info.selected_fields, "nonCashShare")
         found = await _answer(
             lambda: s.funding_series(info.context.db, rounds, interval, chosen, with_mix)
@@ -836,7 +841,7 @@ class AnalyticsQuery:
     ) -> list[LeaguePeriod]:
         chosen = _period(period)
         limit = _first(first, 10)
-        rounds = e.FUNDING_ROUND.filtered(to_node(filter))
+        rounds = FUNDING_ROUND.filtered(to_node(filter))
         tables = await _answer(
             lambda: s.league_tables(info.context.db, rounds, interval, chosen, rank_by, limit)
         )

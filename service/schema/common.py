@@ -10,18 +10,7 @@ import asyncpg
 import strawberry
 
 from service import domain
-from service.repository import entities as e
 from service.schema.context import Context
-from service.schema.history import (
-    DEFAULT_VERSIONS,
-    HISTORY_DESCRIPTION,
-    HistoryFirst,
-    Version,
-    Versioned,
-    versions_of,
-)
-from service.schema.ids import encode_id
-from service.schema.relay import Node
 from service.values import format_decimal, to_usd
 
 OrganizationKind = domain.OrganizationKind
@@ -40,6 +29,10 @@ ConsiderationKind = domain.ConsiderationKind
 strawberry.enum(ConsiderationKind, description="What an investor gives in exchange for equity.")
 RelationshipKind = domain.RelationshipKind
 strawberry.enum(RelationshipKind, description="The type of a relationship between organizations.")
+RelationshipDirection = domain.RelationshipDirection
+strawberry.enum(
+    RelationshipDirection, description="Which end of a relationship an organization is."
+)
 EventKind = domain.EventKind
 strawberry.enum(EventKind, description="The type of an event.")
 SourceKind = domain.SourceKind
@@ -139,36 +132,3 @@ def share_range(row: asyncpg.Record, prefix: str) -> ShareRange | None:
     if low is None:
         return None
     return ShareRange(min=format_decimal(low), max=format_decimal(row[f"{prefix}_max"]))
-
-
-@strawberry.type(description="A name of an organization in one language and script.")
-class Name(Node, Versioned):
-    value: str = strawberry.field(description="The name as written.")
-    language: str = strawberry.field(description="BCP 47 language tag, e.g. `en`, `ar`, `zh-Hans`.")
-    script: str = strawberry.field(
-        description="ISO 15924 script code, e.g. `Latn`, `Arab`, `Hans`."
-    )
-    kind: NameKind = strawberry.field(description="Legal, common, former, transliteration…")
-    is_primary: bool = strawberry.field(description="True for the organization's display name.")
-
-    pk: strawberry.Private[int]
-
-    @staticmethod
-    def from_row(row: asyncpg.Record) -> Name:
-        return Name(
-            id=strawberry.ID(encode_id("Name", row["id"])),
-            value=row["value"],
-            language=row["language"],
-            script=row["script"],
-            kind=NameKind(row["kind"]),
-            is_primary=row["is_primary"],
-            version=row["version"],
-            recorded_at=row["recorded_at"],
-            pk=row["id"],
-        )
-
-    @strawberry.field(description=HISTORY_DESCRIPTION)
-    async def history(
-        self, info: strawberry.Info[Context, None], first: HistoryFirst = DEFAULT_VERSIONS
-    ) -> list[Version[Name]]:
-        return await versions_of(info.context, e.ORGANIZATION_NAME, self.pk, Name.from_row, first)

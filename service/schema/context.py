@@ -14,19 +14,21 @@ from typing import Any
 
 import asyncpg
 import asyncpg.transaction
+import strawberry
 from graphql import DocumentNode
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from service.auth.keys import ANONYMOUS, Principal
 from service.config import Settings
-from service.db import tables as t
 from service.db.pool import Connection, begin_write, read_transaction
 from service.repository import entities as e
-from service.repository import paging
+from service.repository import loads, paging
+from service.repository.conditions import FilterNode
 from service.repository.db import Db
-from service.repository.filters import FilterNode
+from service.repository.readmodel import Rows
+from service.repository.registry import entity_of
 from service.repository.versions import fetch_versions
 
 # How a child list hangs off its parents: parent-id column → condition on the child rows.
@@ -154,17 +156,18 @@ class Loaders:
 
         return self._get(("row", entity.name), batch)
 
-    def rows_by(self, entity: e.Entity, column: str) -> DataLoader[Any, list[asyncpg.Record]]:
-        """All rows whose ``column`` equals the key: the short, closed lists."""
+    def rows_of(self, declared: Rows) -> DataLoader[int, list[asyncpg.Record]]:
+        """A short, closed list's rows for each parent id, in the declared order."""
+        entity = entity_of(declared.type_name)
+        statement = declared.select() if declared.select is not None else entity.base()
 
-        async def batch(keys: list[Any]) -> list[list[asyncpg.Record]]:
-            rows = await e.fetch_by_column(self.db, entity, entity.table.c[column], keys)
-            grouped: dict[Any, list[asyncpg.Record]] = {k: [] for k in keys}
-            for row in rows:
-                grouped[row[column]].append(row)
-            return [grouped[k] for k in keys]
+        async def batch(parent_ids: list[int]) -> list[list[asyncpg.Record]]:
+            found = await loads.rows_by_parent(
+                self.db, entity, statement, declared.parent_column, declared.order, parent_ids
+            )
+            return [found[p] for p in parent_ids]
 
-        return self._get(("rows_by", entity.name, column), batch)
+        return self._get(("rows", declared), batch)
 
     def child_pages(
         self,
@@ -215,26 +218,14 @@ class Loaders:
 
     def claims(self, subject_column: str) -> DataLoader[int, list[asyncpg.Record]]:
         async def batch(subject_ids: list[int]) -> list[list[asyncpg.Record]]:
-            column = t.claim_subject.c[subject_column]
-            statement: Select[Any] = (
-                select(t.claim, column.label("_subject"))
-                .join_from(t.claim, t.claim_subject, t.claim_subject.c.claim_id == t.claim.c.id)
-                .where(column.in_(subject_ids))
-                .order_by(t.claim.c.id)
-            )
-            grouped: dict[int, list[asyncpg.Record]] = {s: [] for s in subject_ids}
-            for row in await self.db.fetch(statement):
-                grouped[row["_subject"]].append(row)
-            return [grouped[s] for s in subject_ids]
+            found = await loads.claims_by_subject(self.db, subject_column, subject_ids)
+            return [found[s] for s in subject_ids]
 
         return self._get(("claims", subject_column), batch)
 
     def claim_subjects(self) -> DataLoader[int, asyncpg.Record | None]:
         async def batch(claim_ids: list[int]) -> list[asyncpg.Record | None]:
-            statement = select(t.claim_subject).where(t.claim_subject.c.claim_id.in_(claim_ids))
-            found: dict[int, asyncpg.Record] = {}
-            for row in await self.db.fetch(statement.order_by(t.claim_subject.c.id)):
-                found.setdefault(row["claim_id"], row)
+            found = await loads.first_subject_links(self.db, claim_ids)
             return [found.get(c) for c in claim_ids]
 
         return self._get(("claim_subjects",), batch)
@@ -242,28 +233,8 @@ class Loaders:
     def fx(self) -> DataLoader[tuple[str, dt.date | None], asyncpg.Record | None]:
         """The latest USD rate on or before a date (or the latest known, for undated facts)."""
 
-        async def batch(
-            keys: list[tuple[str, dt.date | None]],
-        ) -> list[asyncpg.Record | None]:
-            found: list[asyncpg.Record | None] = []
-            # One statement for all keys: a LATERAL lookup per (currency, date) pair.
-            rows = await self.db.fetch_sql(
-                """
-                SELECT k.i, r.currency, r.rate_on, r.usd_per_unit, r.source
-                FROM unnest($1::text[], $2::date[]) WITH ORDINALITY AS k(currency, on_date, i)
-                LEFT JOIN LATERAL (
-                    SELECT * FROM fx_rate f
-                    WHERE f.currency = k.currency
-                      AND f.rate_on <= coalesce(k.on_date, 'infinity'::date)
-                    ORDER BY f.rate_on DESC LIMIT 1
-                ) r ON true
-                ORDER BY k.i
-                """,
-                [[k[0] for k in keys], [k[1] for k in keys]],
-            )
-            for row in rows:
-                found.append(row if row["currency"] is not None else None)
-            return found
+        async def batch(keys: list[tuple[str, dt.date | None]]) -> list[asyncpg.Record | None]:
+            return await loads.usd_rates(self.db, keys)
 
         return self._get(("fx",), batch)
 
@@ -287,3 +258,7 @@ class Context(BaseContext):
     def forget_loaded(self) -> None:
         """Drops what the loaders hold: a mutation has changed rows they may have read."""
         self.loaders = Loaders(self.db, self.settings)
+
+
+# What every resolver's `info` is.
+Info = strawberry.Info[Context, None]

@@ -9,7 +9,7 @@ from typing import Any
 
 import strawberry
 
-from service.repository.filters import FilterNode
+from service.repository.conditions import FilterNode
 from service.schema.common import (
     ConsiderationKind,
     EventKind,

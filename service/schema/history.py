@@ -48,13 +48,25 @@ HistoryFirst = Annotated[
     "its earlier versions under `history`."
 )
 class Versioned:
-    version: int = strawberry.field(
+    """Reads the read model's ``version`` and ``recordedAt`` (``TypeMap.versioned_fields``)
+    from the record's row."""
+
+    row: strawberry.Private[asyncpg.Record]
+
+    @strawberry.field(
         description="The record's version, from 1; pass it as `expectedVersion` to update or "
         "retire it, so that a change made meanwhile is not overwritten."
     )
-    recorded_at: dt.datetime = strawberry.field(
+    def version(self) -> int:
+        version: int = self.row["version"]
+        return version
+
+    @strawberry.field(
         description="When this version was recorded (the writing transaction's time)."
     )
+    def recorded_at(self) -> dt.datetime:
+        recorded: dt.datetime = self.row["recorded_at"]
+        return recorded
 
 
 HISTORY_DESCRIPTION = (

@@ -43,12 +43,12 @@ from service.mutations.writes import (
 )
 from service.repository.db import Db
 from service.schema import mutation_inputs as mi
-from service.schema.context import Context
+from service.schema.context import Info
 from service.schema.ids import GlobalIdError, decode_id_of, encode_id
-from service.schema.nodes import NODE_TYPES, load_node_by_pk
+from service.schema.nodes import load_node_by_pk
+from service.schema.objects import object_class
 from service.schema.organizations import Organization
 
-Info = strawberry.Info[Context, None]
 T = TypeVar("T")
 
 
@@ -288,9 +288,7 @@ def _payload(spec: EntitySpec) -> type:
 
 
 def _node_class(spec: EntitySpec) -> type:
-    made = NODE_TYPES[spec.id_type].make
-    hints = typing.get_type_hints(made)
-    node: type = hints["return"]
+    node: type = object_class(spec.id_type)
     return node
 
 

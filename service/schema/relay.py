@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 import asyncpg
 import strawberry
@@ -11,9 +11,11 @@ from graphql import GraphQLError
 from sqlalchemy import ColumnElement
 
 from service.repository import paging
+from service.repository.conditions import FilterNode
 from service.repository.entities import Entity
-from service.repository.filters import FilterNode
+from service.repository.readmodel import TypeMap
 from service.schema.context import Context, Link, link_column
+from service.schema.ids import encode_id
 
 T = TypeVar("T")
 
@@ -37,9 +39,21 @@ def user_error(message: str) -> GraphQLError:
 
 @strawberry.interface(description="An object with a globally unique, opaque ID.")
 class Node:
-    id: strawberry.ID = strawberry.field(
+    """A record of the read model: the row its entity's SELECT returned (the read model of its
+    type, ``READ_MODEL``, says what each field reads from it; see service/schema/mapped.py)."""
+
+    row: strawberry.Private[asyncpg.Record]
+    READ_MODEL: ClassVar[TypeMap]
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Self:
+        return cls(row=row)
+
+    @strawberry.field(
         description="Opaque global ID; pass it to `node(id:)` to fetch this object again."
     )
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(encode_id(self.READ_MODEL.type_name, self.row["id"]))
 
 
 @strawberry.type(description="Where a page sits in its list, and the cursors to move from it.")

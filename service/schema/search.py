@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 import asyncpg
@@ -10,15 +9,14 @@ import strawberry
 
 from service.analytics import search as s
 from service.analytics.common import AnalyticsInputError
-from service.repository import entities as e
-from service.schema.context import Context
+from service.repository.registry import entity_of
+from service.schema.context import Info
+from service.schema.mapped import make
 from service.schema.organizations import Organization
 from service.schema.people import Person
 from service.schema.products import Product
 from service.schema.relay import user_error
 from service.schema.rounds import FundingRound
-
-Info = strawberry.Info[Context, None]
 
 SearchKind = s.SearchKind
 strawberry.enum(SearchKind, description="What kind of thing a search hit is.")
@@ -30,11 +28,11 @@ SearchResult = Annotated[
 
 Found = Organization | Person | Product | FundingRound
 
-_ENTITIES: dict[SearchKind, tuple[e.Entity, Callable[[asyncpg.Record], Found]]] = {
-    SearchKind.ORGANIZATION: (e.ORGANIZATION, Organization.from_row),
-    SearchKind.PERSON: (e.PERSON, Person.from_row),
-    SearchKind.PRODUCT: (e.PRODUCT, Product.from_row),
-    SearchKind.FUNDING_ROUND: (e.FUNDING_ROUND, FundingRound.from_row),
+_TYPES: dict[SearchKind, str] = {
+    SearchKind.ORGANIZATION: "Organization",
+    SearchKind.PERSON: "Person",
+    SearchKind.PRODUCT: "Product",
+    SearchKind.FUNDING_ROUND: "FundingRound",
 }
 
 
@@ -78,20 +76,19 @@ class SearchQuery:
         except AnalyticsInputError as exc:
             raise user_error(str(exc)) from exc
         loaded: dict[tuple[SearchKind, int], asyncpg.Record | None] = {}
-        for kind, (entity, _) in _ENTITIES.items():
+        for kind, type_name in _TYPES.items():
             pks = [h.pk for h in hits if h.kind is kind]
             if pks:
                 # One batched statement per kind found, through the request's loaders.
-                rows = await info.context.loaders.row(entity).load_many(pks)
+                rows = await info.context.loaders.row(entity_of(type_name)).load_many(pks)
                 loaded.update({(kind, pk): row for pk, row in zip(pks, rows, strict=True)})
         out: list[SearchHit] = []
         for hit in hits:
             row = loaded.get((hit.kind, hit.pk))
             if row is None:
                 continue
-            make = _ENTITIES[hit.kind][1]
             out.append(
                 SearchHit(kind=hit.kind, score=hit.score, matched_name=hit.matched_name,
-                          node=make(row))
+                          node=make(_TYPES[hit.kind], row))
             )  # fmt: skip
         return out

@@ -15,8 +15,8 @@ from graphql import (
     get_named_type,
 )
 
+from service.repository.registry import NODE_TYPES
 from service.schema import build_schema
-from service.schema.nodes import NODE_TYPES
 
 BUILT_IN = {"String", "Int", "Float", "Boolean", "ID"}
 

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from graphql import GraphQLObjectType, get_named_type
 
-from service.compiler.catalog import ROOT, TYPES
+from service.compiler.fields import TYPES
+from service.compiler.roots import ROOT
 from service.schema import build_schema
 from tests.compiler.conftest import Pair
 
@@ -45,18 +46,16 @@ FALLBACK_FIELDS: set[str] = {
     ),
 }  # fmt: skip
 
-# Versioned records: their version, recorded time and earlier versions (and `asOf` reads, which
-# test_falls_back_with_the_resolvers_answer covers) come from the resolvers.
+# Versioned records: their earlier versions come from the resolvers.
 VERSIONED = (
     "Claim", "ComputeAsset", "ConsiderationComponent", "CreditProgram", "CreditType", "Event",
     "FundingRound", "Investment", "Organization", "Person", "PersonRole", "Product",
     "Relationship", "Source",
 )  # fmt: skip
-FALLBACK_FIELDS |= {f"{name}.{field}" for name in VERSIONED for field in ("version", "recordedAt")}
 FALLBACK_FIELDS |= {f"{name}.history" for name in VERSIONED}
 FALLBACK_FIELDS |= {f"{name}Version.*" for name in VERSIONED}
-# A name is compiled as a value inside its organization; its own versions are the resolvers'.
-FALLBACK_FIELDS.add("NameVersion.*")
+# A name is compiled inside its organization; its own versions are the resolvers'.
+FALLBACK_FIELDS |= {"Name.history", "NameVersion.*"}
 
 # Types the compiler builds only as parts of others (no fields of their own in the catalog).
 VALUE_TYPES = {
@@ -65,9 +64,6 @@ VALUE_TYPES = {
     "Money",
     "UsdRate",
     "ShareRange",
-    "Name",
-    "ProductAlternative",
-    "EventParticipant",
 }
 
 

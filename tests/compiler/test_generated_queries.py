@@ -15,7 +15,9 @@ from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLScalarType, get_n
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.compiler.catalog import ROOT, TYPES
+from service.compiler.fields import TYPES
+from service.compiler.roots import ROOT
+from service.repository.registry import NODE_TYPES
 from service.schema import build_schema
 from tests.compiler.conftest import Pair
 
@@ -137,7 +139,7 @@ class Query:
         if isinstance(returned, GraphQLScalarType | GraphQLEnumType):
             return text
         if returned.name == "Node":
-            concrete = self.draw(st.sampled_from(sorted(TYPES)))
+            concrete = self.draw(st.sampled_from(sorted(NODE_TYPES)))
             inner = self.selection(concrete, depth + 1)
             return f"{text} {{ __typename id ... on {concrete} {{ {inner} }} }}"
         return f"{text} {{ {self.selection(returned.name, depth + 1)} }}"
@@ -161,7 +163,7 @@ class Query:
                 args = self.page_args(field)
             returned = get_named_type(field.type)
             if returned.name == "Node":
-                concrete = self.draw(st.sampled_from(sorted(TYPES)))
+                concrete = self.draw(st.sampled_from(sorted(NODE_TYPES)))
                 inner = f"__typename id ... on {concrete} {{ {self.selection(concrete, 1)} }}"
             else:
                 inner = self.selection(returned.name, 1)

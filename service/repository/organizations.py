@@ -1,0 +1,134 @@
+"""Organizations and their names: entities, filter leaves, orderings and read model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, func, or_
+
+from service import domain
+from service.db import tables as t
+from service.repository import readmodel as m
+from service.repository.conditions import (
+    FilterError,
+    FilterNode,
+    Leaf,
+    eq_in,
+    like_pattern,
+    values_of,
+)
+from service.repository.entities import Entity, plain
+from service.repository.events import event_involves
+
+
+def organization_name(op: str, value: Any) -> ColumnElement[bool]:
+    names = t.organization_name
+    if op == "contains":
+        cond = names.c.normalized.like(func.sg_normalize(like_pattern(value)))
+    elif op in ("eq", "in"):
+        cond = names.c.normalized.in_([func.sg_normalize(v) for v in values_of(op, value)])
+    else:
+        raise FilterError(f"unsupported operator {op!r}")
+    return exists().where(names.c.organization_id == t.organization.c.id, cond)
+
+
+def organization_kind(op: str, value: Any) -> ColumnElement[bool]:
+    condition: ColumnElement[bool] = t.organization.c.kinds.overlap(list(values_of(op, value)))
+    return condition
+
+
+ORGANIZATION_LEAVES: dict[str, Leaf] = {
+    "id": eq_in(t.organization.c.id),
+    "slug": eq_in(t.organization.c.slug),
+    "kind": organization_kind,
+    "country": eq_in(t.organization.c.country),
+    "name": organization_name,
+}
+
+ORGANIZATION = Entity(
+    "organization",
+    t.organization,
+    plain(t.organization),
+    ORGANIZATION_LEAVES,
+    {
+        "NAME": (t.organization.c.name, "text"),
+        "SLUG": (t.organization.c.slug, "text"),
+        "CREATED_AT": (t.organization.c.created_at, "datetime"),
+    },
+    (("NAME", False),),
+)
+
+ORGANIZATION_NAME = Entity("organization_name", t.organization_name, plain(t.organization_name))
+
+
+def with_kind(node: FilterNode | None, kind: domain.OrganizationKind) -> FilterNode:
+    """Organizations of ``kind`` (the `investors` and `startups` lists), then ``node``."""
+    leaf: FilterNode = ("leaf", "kind", "in", (kind.value,))
+    return ("and", (leaf,) if node is None else (leaf, node))
+
+
+def _relationship_link(parent: ColumnElement[Any], arguments: Mapping[str, Any]) -> Any:
+    rel = t.relationship
+    direction = arguments.get("direction") or domain.RelationshipDirection.BOTH
+    if direction == domain.RelationshipDirection.OUTGOING:
+        return rel.c.source_id == parent
+    if direction == domain.RelationshipDirection.INCOMING:
+        return rel.c.target_id == parent
+    return or_(rel.c.source_id == parent, rel.c.target_id == parent)
+
+
+def _relationship_kinds(arguments: Mapping[str, Any]) -> FilterNode | None:
+    kinds = arguments.get("kinds")
+    if not kinds:
+        return None
+    return ("and", (("leaf", "kind", "in", tuple(str(k) for k in kinds)),))
+
+
+ORGANIZATION_FIELDS = m.TypeMap(
+    "Organization",
+    ORGANIZATION,
+    {
+        "slug": m.Value("slug"),
+        "name": m.Value("name"),
+        "kinds": m.Value("kinds"),
+        "country": m.Value("country"),
+        "foundedOn": m.PartialDate("founded"),
+        "website": m.Value("website"),
+        "description": m.Value("description"),
+        "names": m.Rows("Name", "organization_id", ("id",)),
+        "parent": m.ToOne("Organization", "parent_id"),
+        "subsidiaries": m.children("Organization", t.organization.c.parent_id),
+        "fundingRounds": m.children(
+            "FundingRound", t.funding_round.c.organization_id, filtered=True
+        ),
+        "investments": m.children("Investment", t.investment.c.investor_id, filtered=True),
+        "products": m.children("Product", t.product.c.organization_id),
+        "people": m.children("PersonRole", t.person_role.c.organization_id),
+        "relationships": m.Children(
+            "Relationship",
+            _relationship_link,
+            lambda arguments: f"relationship:{arguments.get('direction')}",
+            arguments=("direction", "kinds"),
+            extra=_relationship_kinds,
+        ),
+        "computeAssets": m.children("ComputeAsset", t.compute_asset.c.owner_id),
+        "events": m.Children(
+            "Event", lambda parent, arguments: event_involves(parent), lambda a: "participant"
+        ),
+        "creditPrograms": m.children("CreditProgram", t.credit_program.c.provider_id),
+        "claims": m.Claims("organization_id"),
+    },
+)
+
+NAME_FIELDS = m.TypeMap(
+    "Name",
+    ORGANIZATION_NAME,
+    {
+        "value": m.Value("value"),
+        "language": m.Value("language"),
+        "script": m.Value("script"),
+        "kind": m.Value("kind"),
+        "isPrimary": m.Value("is_primary"),
+    },
+)
