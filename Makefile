@@ -22,6 +22,7 @@ CHECKED := service tests $(wildcard bench)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CHECKED) migrations
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check $(CHECKED) migrations
 
 typecheck: $(STAMP)

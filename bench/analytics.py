@@ -36,7 +36,8 @@ import httpx
 from service.analytics import consideration, network, portfolio, search, series
 from service.analytics.common import Period
 from service.db import migrate
-from service.db.urls import asyncpg_dsn, resolve_database_url, with_database
+from service.db.server import resolve_database_url
+from service.db.urls import asyncpg_dsn, with_database
 from service.repository.db import Db
 from service.repository.rounds import FUNDING_ROUND
 from tests.analytics.judged_queries import JUDGED

@@ -24,7 +24,8 @@ from typing import BinaryIO
 import asyncpg
 
 from service.db import migrate
-from service.db.urls import asyncpg_dsn, resolve_database_url, with_database
+from service.db.server import resolve_database_url
+from service.db.urls import asyncpg_dsn, with_database
 from service.ingest.bulk import import_file
 from service.ingest.progress import Progress
 

@@ -11,12 +11,13 @@ from fastapi.responses import JSONResponse
 from service.config import Settings, get_settings
 from service.db import migrate
 from service.db.pool import create_pool
-from service.db.urls import resolve_database_url
+from service.db.server import resolve_database_url
 from service.gateway.endpoint import GraphQLGateway
 from service.graphiql import GraphiQLRouter
+from service.repository.session import LazyDb
 from service.rest.imports import router as import_router
 from service.schema import build_schema
-from service.schema.context import Context, LazyDb
+from service.schema.context import Context
 
 
 def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:

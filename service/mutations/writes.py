@@ -21,10 +21,10 @@ from sqlalchemy import Table, and_, func, insert, select, update
 from sqlalchemy.sql import ClauseElement
 
 from service.db import tables as t
+from service.ids import GlobalIdError, decode_id
 from service.mutations.spec import EntitySpec, Field
 from service.repository.db import Db
 from service.repository.versions import public_table
-from service.schema.ids import GlobalIdError, decode_id
 
 NOT_FOUND = "NOT_FOUND"
 STALE_VERSION = "STALE_VERSION"
