@@ -1,9 +1,9 @@
 """Generic create, update and retire for every entity, with optimistic concurrency.
 
-Each runs inside the mutation's savepoint (service/schema/mutations.py) and reports problems by
-raising ``Rejected`` with user errors, so the savepoint rolls back and nothing is written. The
-SQL names ``public.<table>``: the transaction reads through the live views, but writes (and
-checks of what exists) must see the tables themselves.
+Each runs inside the mutation's savepoint (service/schema/mutation_fields.py) and reports
+problems by raising ``Rejected`` with user errors, so the savepoint rolls back and nothing is
+written. The SQL names ``public.<table>``: the transaction reads through the live views, but
+writes (and checks of what exists) must see the tables themselves.
 """
 
 from __future__ import annotations
