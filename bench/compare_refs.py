@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--per-round", type=int, default=15)
     parser.add_argument("--operations", default=",".join(OPERATIONS))
+    parser.add_argument("--paths", default="compiled,resolvers")
     args = parser.parse_args(argv)
     url = args.database_url or resolve_database_url()
 
@@ -123,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(["git", "worktree", "add", "--detach", str(base), args.base], check=True)
         try:
             rows = []
-            for compiler in (True, False):
+            paths = args.paths.split(",")
+            for compiler in [p == "compiled" for p in paths]:
                 servers = (_start(ROOT, url, compiler), _start(base, url, compiler))
                 try:
                     ports = (servers[0].port, servers[1].port)
