@@ -12,6 +12,8 @@ import hashlib
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,15 @@ def work_dir_or_skip() -> Path:
         if os.environ.get("STAKEGRAPH_REQUIRE_BROWSER") == "1":
             pytest.fail(f"STAKEGRAPH_REQUIRE_BROWSER=1 but {exc}")
         pytest.skip(str(exc))
+
+
+@contextmanager
+def locked(name: str) -> Iterator[None]:
+    """One test process at a time in a step that writes into the shared work directory."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    with (WORK / f".{name}-lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def run_node(work: Path, *args: str, timeout_s: float = 300) -> subprocess.CompletedProcess[str]:
