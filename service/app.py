@@ -12,7 +12,9 @@ from service.config import Settings, get_settings
 from service.db import migrate
 from service.db.pool import create_pool
 from service.db.server import resolve_database_url
+from service.gateway.cors import add_cors
 from service.gateway.endpoint import GraphQLGateway
+from service.gateway.persisted import check_trusted_documents
 from service.graphiql import GraphiQLRouter
 from service.repository.session import LazyDb
 from service.rest.imports import router as import_router
@@ -54,6 +56,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             await db.close()
 
     schema = build_schema(settings)
+    check_trusted_documents(schema._schema, settings)
     router: GraphiQLRouter[Context, None] = GraphiQLRouter(
         schema,
         context_getter=get_context,
@@ -64,6 +67,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     # Every GraphQL request over HTTP is answered by the gateway; GraphiQL's page and assets
     # are the router's.
     app.add_middleware(GraphQLGateway, schema=schema, settings=settings)
+    # Outermost: preflights are answered before anything else runs.
+    add_cors(app, settings)
     if router.offline:
         app.mount(router.static_path, router.static_files(), name="graphiql-static")
 

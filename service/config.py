@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -67,6 +68,43 @@ class Settings(BaseSettings):
         description="Whether queries need no API key. Unset: true, except when env is "
         "`production`. Mutations always need a `write` key.",
     )
+
+    # -- browsers and GraphQL clients (docs/frontends.md) --
+    cors_origins: Annotated[list[str] | None, NoDecode] = Field(
+        default=None,
+        description="Origins whose pages may call the API, comma-separated; `*` as the port "
+        "allows any (`http://localhost:*`), a lone `*` any origin. Unset: none in production, "
+        "`http://localhost:*` and `http://127.0.0.1:*` otherwise.",
+    )
+    cors_max_age_s: int = 600
+    # Cache-Control max-age of a GET answered without an API key (CDNs may keep it that long).
+    get_max_age_s: int = 60
+    trusted_documents: Path | None = Field(
+        default=None,
+        description="A manifest of persisted documents: only those run, by hash, and automatic "
+        "persisted-query registration is off.",
+    )
+    # Automatic persisted queries registered by clients, kept up to this many bytes of text.
+    apq_cache_bytes: int = 16 * 1_048_576
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL; automatic persisted queries are shared through it when set.",
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip() for o in value.split(",") if o.strip()]
+        return value
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        if self.cors_origins is not None:
+            return self.cors_origins
+        if self.env == "production":
+            return []
+        return ["http://localhost:*", "http://127.0.0.1:*"]
 
     @property
     def embedded(self) -> bool:

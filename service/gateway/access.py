@@ -5,8 +5,9 @@ operation, once per request.
   public (``STAKEGRAPH_PUBLIC_READ``); mutations a ``write`` key; key management an ``admin``
   key. A key that is given is always checked, even where none is needed; a request with two
   ``Authorization`` headers is refused rather than guessed at.
-* ``asOf``: the one recorded time a query reads at. The request reads through one
-  transaction, so every root field must give the same ``asOf`` (or none does).
+* ``asOf``: the one recorded time a query reads at, from the ``Stakegraph-As-Of`` header or
+  the root fields' ``asOf``. The request reads through one transaction, so every root field
+  must give the same ``asOf`` (or none does), and agree with the header when there is one.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ from service.auth.keys import (
     require,
 )
 from service.domain import Scope
+from service.gateway.as_of_header import AS_OF_HEADER
 from service.gateway.errors import BAD_USER_INPUT, Refusal
+from service.repository.registry import ROOT_FIELDS
 
 AS_OF = "asOf"
 # Root mutation fields that manage keys rather than data.
@@ -98,11 +101,23 @@ def as_of(
     operation: OperationDefinitionNode,
     fragments: Mapping[str, FragmentDefinitionNode],
     coerced_variables: VariableValues,
+    header: dt.datetime | None = None,
 ) -> dt.datetime | None:
-    """The operation's one ``asOf``; refuses operations whose root fields disagree on it."""
+    """The operation's one recorded time: the ``Stakegraph-As-Of`` header's, or the ``asOf``
+    its root fields give. Refuses operations whose root fields disagree on it (or with the
+    header), and those that mix fields read as of a time with fields that cannot be."""
     root = schema.query_type
-    if root is None or operation.operation != OperationType.QUERY:
+    if operation.operation != OperationType.QUERY:
+        if header is not None:
+            raise Refusal(
+                BAD_USER_INPUT,
+                f"The {AS_OF_HEADER} header applies to queries: "
+                f"a {operation.operation.value} reads and writes the present. "
+                "Send it without the header.",
+            )
         return None
+    if root is None:
+        return header
     given: dict[str, dt.datetime] = {}
     without: list[str] = []
     unsupported: list[str] = []
@@ -112,7 +127,9 @@ def as_of(
         if node.name.value.startswith("__") or definition is None:
             continue
         if AS_OF not in definition.args:
-            unsupported.append(name)
+            # `node(id:)` takes no `asOf` (Relay allows it no other argument) but reads
+            # recorded time like every other field of the read model, from the header.
+            (without if node.name.value in ROOT_FIELDS else unsupported).append(name)
             continue
         try:
             arguments = get_argument_values(definition, node, coerced_variables)
@@ -123,6 +140,8 @@ def as_of(
             without.append(name)
         else:
             given[name] = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if header is not None:
+        return _agreeing_with(header, given, unsupported)
     if not given:
         return None
     if len(set(given.values())) > 1:
@@ -135,7 +154,27 @@ def as_of(
         names = ", ".join(without + unsupported)
         reason = (
             "cannot be read as of a time" if unsupported and not without
-            else "must give the same `asOf` or be in another request"
+            else f"must give the same `asOf` (or send it once, as the {AS_OF_HEADER} "
+            "header) or be in another request"
         )  # fmt: skip
         raise Refusal(BAD_USER_INPUT, f"`asOf` applies to the whole operation; {names} {reason}.")
     return next(iter(given.values()))
+
+
+def _agreeing_with(
+    header: dt.datetime, given: dict[str, dt.datetime], unsupported: list[str]
+) -> dt.datetime:
+    disagreeing = {name: value for name, value in given.items() if value != header}
+    if disagreeing:
+        got = ", ".join(f"{k}: {v.isoformat()}" for k, v in disagreeing.items())
+        raise Refusal(
+            BAD_USER_INPUT,
+            f"`asOf` must agree with the {AS_OF_HEADER} header ({header.isoformat()}); got {got}.",
+        )
+    if unsupported:
+        raise Refusal(
+            BAD_USER_INPUT,
+            f"{', '.join(unsupported)} cannot be read as of a time: send "
+            f"{'it' if len(unsupported) == 1 else 'them'} without the {AS_OF_HEADER} header.",
+        )
+    return header

@@ -21,7 +21,7 @@ from service.auth.keys import AuthError
 from service.caching import digest
 from service.compiler.plan import Compiler
 from service.config import Settings
-from service.gateway import access, execute
+from service.gateway import access, as_of_header, execute
 from service.gateway.body import check_text, decode_json, read_limited
 from service.gateway.cost import check_cost
 from service.gateway.document import Documents, choose_operation
@@ -34,7 +34,9 @@ from service.gateway.errors import (
     Refusal,
     bad_request,
 )
+from service.gateway.http_cache import mark_get
 from service.gateway.inputs import check_inputs
+from service.gateway.persisted import ID_FIELDS, PersistedDocuments
 from service.gateway.responses import (
     JSON,
     encode,
@@ -47,6 +49,8 @@ from service.schema.errors import UNAVAILABLE_ERRORS
 log = logging.getLogger(__name__)
 
 PATHS = frozenset({"/graphql", "/graphql/"})
+# Query-string parameters that make a GET a GraphQL request, even from a browser's address bar.
+_GRAPHQL_PARAMS = frozenset({"query", "extensions", *ID_FIELDS})
 
 
 class GraphQLGateway:
@@ -56,6 +60,7 @@ class GraphQLGateway:
         self.settings = settings
         self.documents = Documents(schema._schema, settings)
         self.compiler = Compiler(schema, settings) if settings.compiler else None
+        self.persisted = PersistedDocuments(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] not in PATHS or not self._ours(scope):
@@ -69,7 +74,7 @@ class GraphQLGateway:
         if scope["method"] != "GET":
             return True
         request = Request(scope)
-        if "query" in request.query_params:
+        if not _GRAPHQL_PARAMS.isdisjoint(request.query_params.keys()):
             return True
         return "text/html" not in request.headers.get("accept", "")
 
@@ -82,9 +87,10 @@ class GraphQLGateway:
             async with asyncio.timeout(self.settings.request_deadline_ms / 1000):
                 return await self._handle(request, media_type)
         except Refusal as refusal:
-            return refusal_response(refusal, media_type)
+            return self._refused(request, refusal, media_type)
         except TimeoutError:
-            return refusal_response(
+            return self._refused(
+                request,
                 Refusal(
                     TIMEOUT,
                     f"The request took longer than its deadline of "
@@ -93,6 +99,12 @@ class GraphQLGateway:
                 ),
                 media_type,
             )
+
+    def _refused(self, request: Request, refusal: Refusal, media_type: str) -> Response:
+        response = refusal_response(refusal, media_type)
+        if request.method == "GET":
+            mark_get(response, cacheable=False, max_age_s=0)
+        return response
 
     async def _params(self, request: Request) -> dict[str, Any]:
         if request.method == "GET":
@@ -128,10 +140,15 @@ class GraphQLGateway:
 
     async def _handle(self, request: Request, media_type: str) -> Response:
         params = await self._params(request)
-        query, name, variables = _request_fields(params)
+        source = await self.persisted.source(params)
+        query = source.query
+        name, variables = _request_fields(params)
         if request.method == "GET":
             check_text(query)
         document = self.documents.prepare(query)
+        if source.register is not None:
+            await self.persisted.register(source.register, query)
+        header_as_of = as_of_header.header_as_of(request.headers)
         definition = choose_operation(document, name)
         if request.method == "GET" and definition.operation != OperationType.QUERY:
             raise bad_request("Mutations are sent with POST.", status=405, code=METHOD_NOT_ALLOWED)
@@ -158,20 +175,29 @@ class GraphQLGateway:
             definition=definition,
             name=name,
             variables=variables,
-            as_of=access.as_of(self.schema._schema, definition, document.fragments, coerced),
+            as_of=access.as_of(
+                self.schema._schema, definition, document.fragments, coerced, header_as_of
+            ),
         )
+        public = not keyed and self.settings.reads_are_public
         try:
             if self.compiler is not None and state.statement_log is None:
                 body = await execute.compiled(self.compiler, state.pool, operation, self.settings)
                 if body is not None:
-                    return respond(body, media_type=media_type, executor="compiled")
+                    response = respond(body, media_type=media_type, executor="compiled")
+                    return self._cached(request, response, public)
             result = await execute.resolved(
                 self.schema, request, self.settings, principal, operation
             )
         except UNAVAILABLE_ERRORS as exc:
             log.warning("database unavailable: %r", exc)
             raise _unavailable() from None
-        return self._result(result, media_type)
+        return self._cached(request, self._result(result, media_type), public and not result.errors)
+
+    def _cached(self, request: Request, response: Response, cacheable: bool) -> Response:
+        if request.method != "GET":
+            return response
+        return mark_get(response, cacheable=cacheable, max_age_s=self.settings.get_max_age_s)
 
     async def _principal(self, request: Request) -> tuple[Any, bool]:
         pool = request.app.state.pool
@@ -206,14 +232,9 @@ def _unavailable() -> Refusal:
     )
 
 
-def _request_fields(params: dict[str, Any]) -> tuple[str, str | None, dict[str, Any]]:
-    query, name, variables = (
-        params.get("query"),
-        params.get("operationName"),
-        params.get("variables"),
-    )
-    if not isinstance(query, str) or not query.strip():
-        raise bad_request("The request has no `query` string.")
+def _request_fields(params: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """The operation's name and variables (the document is the persisted module's)."""
+    name, variables = params.get("operationName"), params.get("variables")
     if name is not None and not isinstance(name, str):
         raise bad_request("`operationName` must be a string or null.")
     if variables is None:
@@ -223,4 +244,4 @@ def _request_fields(params: dict[str, Any]) -> tuple[str, str | None, dict[str, 
     extensions = params.get("extensions")
     if extensions is not None and not isinstance(extensions, dict):
         raise bad_request("`extensions` must be a JSON object or null.")
-    return query, name or None, variables
+    return name or None, variables

@@ -48,6 +48,7 @@ from service.schema.context import Info
 from service.schema.nodes import load_node_by_pk
 from service.schema.objects import object_class
 from service.schema.organizations import Organization
+from service.schema.user_error_codes import UserErrorCode
 
 T = TypeVar("T")
 
@@ -60,16 +61,12 @@ class UserError:
     field: str | None = strawberry.field(
         description="The input field at fault (`amount.currency`), or null for the whole input."
     )
-    code: str = strawberry.field(
-        description="What went wrong: NOT_FOUND, STALE_VERSION, INVALID, REQUIRED, DUPLICATE, "
-        "REFERENCED, SHARES_CANNOT_MAKE_A_WHOLE, COMPONENTS_EXCEED_AMOUNT, "
-        "LEAD_NOT_AN_INVESTOR, MERGE_CONFLICT, ALREADY_UNDONE."
-    )
+    code: UserErrorCode = strawberry.field(description="What went wrong.")
     message: str = strawberry.field(description="A sentence saying what to change.")
 
 
 def _errors(values: list[UserErrorValue]) -> list[UserError]:
-    return [UserError(field=v.field, code=v.code, message=v.message) for v in values]
+    return [UserError(field=v.field, code=UserErrorCode(v.code), message=v.message) for v in values]
 
 
 @strawberry.type(description="The result of retiring (soft-deleting) a record.")

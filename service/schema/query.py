@@ -51,7 +51,6 @@ async def _one_by_slug(context: Context, name: str, slug: str) -> Any:
 async def _node(
     info: Info,
     id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")],
-    as_of: AsOf = None,
 ) -> Node | None:
     try:
         return await load_node(info.context, str(id))
@@ -109,7 +108,10 @@ async def _person(
 @strawberry.type(description="Who invests in which AI start-ups, in which rounds, and with what.")
 class Query:
     node: Node | None = strawberry.field(
-        resolver=_node, description="Fetches any object by its global ID; null if none has it."
+        resolver=_node,
+        description="Fetches any object by its global ID; null if none has it. Relay's "
+        "refetch field: it takes the ID alone, and reads as of a recorded time through the "
+        "`Stakegraph-As-Of` request header.",
     )
     nodes: list[Node | None] = strawberry.field(
         resolver=_nodes,

@@ -37,7 +37,7 @@ mutation($input: InvestmentUpdateInput!) {
 
 READ_INVESTMENT = """
 query($id: ID!, $asOf: DateTime) {
-  node(id: $id, asOf: $asOf) { ... on Investment { version amount { amount } } }
+  node: nodes(ids: [$id], asOf: $asOf) { ... on Investment { version amount { amount } } }
 }
 """
 
@@ -116,11 +116,11 @@ async def test_acceptance_round_with_half_cash_half_traffic_then_corrected(
     assert update["investment"]["version"] == investment["version"] + 1
 
     now = await client.gql(READ_INVESTMENT, {"id": investment["id"]})
-    assert now["data"]["node"]["amount"]["amount"] == "120000000"
+    assert now["data"]["node"][0]["amount"]["amount"] == "120000000"
     then = await client.gql(
         READ_INVESTMENT, {"id": investment["id"], "asOf": before_correction.isoformat()}
     )
-    assert then["data"]["node"]["amount"]["amount"] == "100000000"
+    assert then["data"]["node"][0]["amount"]["amount"] == "100000000"
 
     # Who changed it, from the audit log: the write key.
     key_id = await conn.fetchval("SELECT id FROM api_key WHERE name = 'test write'")
