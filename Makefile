@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck pytest assets schema clean
+.PHONY: serve test lint typecheck pytest assets schema trusted-documents clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ pytest: $(STAMP)
 # Regenerates the committed SDL from the live schema.
 schema: $(STAMP)
 	$(BIN)/python -m service.schema.export > graphql/schema.graphql
+
+# The trusted-documents manifest of graphql/operations/ (STAKEGRAPH_TRUSTED_DOCUMENTS).
+trusted-documents: $(STAMP)
+	$(BIN)/python -m service.gateway.manifest -o graphql/trusted-documents.json
 
 # GraphiQL's assets, fetched from the npm registry where npm exists (never committed). Quick
 # when they are in place; without npm (or network) only a notice, and /graphql serves

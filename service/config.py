@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -95,6 +96,8 @@ class Settings(BaseSettings):
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
+            if value.lstrip().startswith("["):  # also as a JSON list, as other list settings
+                return json.loads(value)
             return [o.strip() for o in value.split(",") if o.strip()]
         return value
 

@@ -140,3 +140,16 @@ async def test_ComputeAndEvents(api: Api) -> None:
     assert all(a["quantity"] is None for a in org["computeAssets"]["nodes"])
     events = {e["kind"]: e for e in org["events"]["nodes"]}
     assert events["IPO_CANCELLED"]["occurredOn"] == {"date": "2023-11-01", "precision": "MONTH"}
+
+
+async def test_RefetchNode(api: Api) -> None:
+    node = (await run(api, "RefetchNode"))["node"]
+    assert node["organization"] == {"name": "Moonshot AI"}
+    assert node["amount"] == {"amount": "1000000000", "currency": "USD"}
+    # The header the example's comment suggests reads recorded time: before the data, nothing.
+    response = await api.client.post(
+        "/graphql",
+        json={"query": (OPERATIONS / "RefetchNode.graphql").read_text()},
+        headers={"Stakegraph-As-Of": "2000-01-01T00:00:00Z"},
+    )
+    assert response.json() == {"data": {"node": None}}

@@ -29,6 +29,15 @@ def test_development_allows_localhost_on_any_port_and_production_nothing() -> No
     ]
 
 
+def test_origins_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STAKEGRAPH_CORS_ORIGINS", "https://a.example, http://localhost:*")
+    assert Settings().allowed_origins == ["https://a.example", "http://localhost:*"]
+    monkeypatch.setenv("STAKEGRAPH_CORS_ORIGINS", '["https://a.example"]')
+    assert Settings().allowed_origins == ["https://a.example"]
+    monkeypatch.setenv("STAKEGRAPH_CORS_ORIGINS", "")
+    assert Settings().allowed_origins == []
+
+
 def test_origins_parse_to_exact_names_and_one_port_pattern() -> None:
     origins = parse_origins(["https://App.example/", "http://localhost:*", "http://[::1]:8080"])
     assert origins.exact == ("https://app.example", "http://[::1]:8080")

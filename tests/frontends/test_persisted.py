@@ -253,3 +253,8 @@ def test_the_app_refuses_to_start_with_a_bad_manifest(tmp_path: Path) -> None:
     path = _write(tmp_path / "m.json", {"good": "{ __typename }", "bad": "{ nothingHere }"})
     with pytest.raises(ManifestError, match=r"'bad' is not a valid document: .*nothingHere"):
         create_app(Settings(trusted_documents=path))
+
+
+def test_the_committed_manifest_is_current() -> None:
+    committed = json.loads((OPERATIONS_DIR.parent / "trusted-documents.json").read_text())
+    assert committed == build_manifest(OPERATIONS_DIR), "run `make trusted-documents`"
