@@ -39,6 +39,7 @@ schema: $(STAMP)
 # strawberry's own page instead.
 assets: $(STAMP)
 	@$(BIN)/python -m service.graphiql_assets $(ASSETS_ARGS)
+	@$(BIN)/python -m service.rest.docs_assets $(ASSETS_ARGS)
 
 clean:
 	rm -rf $(VENV) .stakegraph .mypy_cache .pytest_cache .ruff_cache
