@@ -44,6 +44,7 @@ trusted-documents: $(STAMP)
 # strawberry's own page instead.
 assets: $(STAMP)
 	@$(BIN)/python -m service.graphiql_assets $(ASSETS_ARGS)
+	@$(BIN)/python -m service.rest.docs_assets $(ASSETS_ARGS)
 
 clean:
 	rm -rf $(VENV) .stakegraph .mypy_cache .pytest_cache .ruff_cache
