@@ -232,6 +232,13 @@ organization_name = Table(
         postgresql_ops={"normalized": "gin_trgm_ops"},
     ),
 )
+# Search's space- and punctuation-insensitive key (migration 0007_search_compact_names).
+Index(
+    "ix_organization_name_compact_trgm",
+    func.sg_compact(organization_name.c.normalized).label("compact"),
+    postgresql_using="gin",
+    postgresql_ops={"compact": "gin_trgm_ops"},
+)
 
 person = Table(
     "person",
