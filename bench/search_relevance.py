@@ -34,7 +34,8 @@ import asyncpg
 
 from service.analytics import search as current_search
 from service.db.pool import LIVE_SEARCH_PATH
-from service.db.urls import asyncpg_dsn, resolve_database_url, with_database
+from service.db.server import resolve_database_url
+from service.db.urls import asyncpg_dsn, with_database
 from service.ingest.generator.namesakes import GENERATED_SLUG
 from service.repository.db import Db
 from tests.analytics.judged_queries import JUDGED

@@ -232,7 +232,7 @@ organization_name = Table(
         postgresql_ops={"normalized": "gin_trgm_ops"},
     ),
 )
-# Search's space- and punctuation-insensitive key (migration 0007_search_compact_names).
+# Search's space- and punctuation-insensitive key (migration 0008_search_compact_names).
 Index(
     "ix_organization_name_compact_trgm",
     func.sg_compact(organization_name.c.normalized).label("compact"),

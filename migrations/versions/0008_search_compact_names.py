@@ -9,7 +9,7 @@ space- or punctuation-insensitive match above a prefix above a typo. ``fuzzystrm
 ``levenshtein``, the edit distance that orders typos (trigram sets cannot tell "Moonshot AI"
 from "Moonshot AI AI").
 
-Revision ID: 0007_search_compact_names
+Revision ID: 0008_search_compact_names
 Revises: 0006_natural_keys
 Create Date: 2026-12-02 03:20:00.000000
 """
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = '0007_search_compact_names'
-down_revision: str | None = '0006_natural_keys'
+revision: str = '0008_search_compact_names'
+down_revision: str | None = '0007_bulk_import_audit'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
