@@ -201,7 +201,7 @@ class Recorder(Db):
 
 
 async def _explain(
-    url: str, p: Params
+    url: str, p: Params, names: set[str]
 ) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str]]:
     """Runs each analytic once with a recorder, then EXPLAIN ANALYZE on its statements."""
     one_year = Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
@@ -240,6 +240,8 @@ async def _explain(
             "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
         )}  # fmt: skip
         for name, run in runs.items():
+            if name not in names:
+                continue
             async with conn.transaction(readonly=True):
                 recorder = Recorder(conn)
                 await run(recorder)
@@ -306,6 +308,9 @@ async def main() -> None:
     parser.add_argument("--database", help="reuse this populated database on the server")
     parser.add_argument("--keep", action="store_true", help="keep the database it creates")
     parser.add_argument("--plans", type=Path, help="write the full EXPLAIN plans here")
+    parser.add_argument(
+        "--only", action="append", help="measure only this analytic (repeatable), e.g. search"
+    )
     args = parser.parse_args()
     server = resolve_database_url()
     url = with_database(server, args.database) if args.database else None
@@ -324,10 +329,14 @@ async def main() -> None:
         finally:
             await conn.close()
         print(f"PostgreSQL {version}; " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-        timings, failures = await _time_requests(
-            url, _workload(params, random.Random(1)), args.runs
-        )
-        indexes, scans, plans = await _explain(url, params)
+        workload = _workload(params, random.Random(1))
+        if args.only:
+            unknown = set(args.only) - set(workload)
+            if unknown:
+                parser.error(f"unknown analytics {sorted(unknown)}; known: {sorted(workload)}")
+            workload = {name: draw for name, draw in workload.items() if name in args.only}
+        timings, failures = await _time_requests(url, workload, args.runs)
+        indexes, scans, plans = await _explain(url, params, set(workload))
         print(f"\n{args.runs} requests each, one at a time, through POST /graphql (ms):\n")
         print(
             "| analytic | p50 | p99 | timeouts | indexes used (EXPLAIN) "

@@ -58,6 +58,9 @@ ROLES_CAP = 50
 WORD_SIMILARITY_THRESHOLD = 0.3
 TYPO_QUERY_LENGTH = 4
 SHORT_THRESHOLD = 0.6
+# The strict word-similarity threshold (`<<%`) for people's names: "eddei wu" finds
+# "Eddie Wu" (0.5); "alibba" shares too few trigrams with "Ali Kim" for the index to return it.
+WORD_THRESHOLD = 0.5
 # Queries this short are also matched as substrings (LIKE), which word similarity misses
 # ("ali" in "Khalid"); longer ones have enough trigrams, and skip that scan. Below
 # MIN_SUBSTRING_LENGTH a pattern has no trigram at all and would read the whole index.
@@ -123,10 +126,13 @@ def _text_score(name: str, key: str) -> str:
     return f"({_tier(name, key)} + {SIMILARITY_WEIGHT} * {_similarity(name, key)})"
 
 
-def _matches(column: str) -> str:
-    # One trigram-index scan per column; `q.pattern` (a contains-pattern) is NULL, and its
-    # scan skipped, unless the query is too short for trigrams to find what contains it.
-    return f"(q.q <% {column} OR {column} LIKE q.pattern)"
+def _matches(column: str, *, whole_words: bool = False) -> str:
+    # `q.pattern` (a contains-pattern) is NULL, and its scan skipped, unless the query is
+    # short enough for substrings to matter. People's names match by whole words (`<<%`,
+    # strict word similarity): a part of a word would match thousands of first names
+    # ("alibba" → every "Ali"), each read from the heap only to be rejected.
+    operator = "<<%" if whole_words else "<%"
+    return f"(q.q {operator} {column} OR {column} LIKE q.pattern)"
 
 
 def _matches_compact(column: str) -> str:
@@ -257,7 +263,8 @@ person_matches AS (
                    p.native_name_normalized AS n2, sg_compact(p.native_name_normalized) AS k2
             FROM person p, q
             WHERE 'PERSON' = ANY($3::text[])
-              AND ({_matches("p.name_normalized")} OR {_matches("p.native_name_normalized")})
+              AND ({_matches("p.name_normalized", whole_words=True)}
+                   OR {_matches("p.native_name_normalized", whole_words=True)})
             LIMIT {RETRIEVAL_CAP}
         ) c, q
     ) s
@@ -302,12 +309,18 @@ def normalized_query(query: str) -> str:
     return text
 
 
-def matching(text: str) -> tuple[str | None, float]:
-    """The substring pattern (or None) and the word-similarity threshold for a query."""
+def matching(text: str) -> tuple[str | None, float, float]:
+    """The substring pattern (or None), and the word-similarity and strict word-similarity
+    thresholds, for a query."""
     letters = sum(c.isalnum() for c in text)
     substring = MIN_SUBSTRING_LENGTH <= letters <= SUBSTRING_QUERY_LENGTH
-    threshold = WORD_SIMILARITY_THRESHOLD if letters >= TYPO_QUERY_LENGTH else SHORT_THRESHOLD
-    return (like_pattern(text) if substring else None), threshold
+    short = letters < TYPO_QUERY_LENGTH
+    pattern = like_pattern(text) if substring else None
+    return (
+        pattern,
+        SHORT_THRESHOLD if short else WORD_SIMILARITY_THRESHOLD,
+        SHORT_THRESHOLD if short else WORD_THRESHOLD,
+    )
 
 
 async def search(db: Db, query: str, kinds: list[SearchKind] | None, first: int) -> list[SearchHit]:
@@ -317,15 +330,16 @@ async def search(db: Db, query: str, kinds: list[SearchKind] | None, first: int)
     chosen = [k.value for k in SearchKind] if kinds is None else sorted({k.value for k in kinds})
     if not chosen:
         raise AnalyticsInputError("`kinds` must name at least one kind.")
-    pattern, threshold = matching(text)
+    pattern, threshold, strict = matching(text)
     # The planner prices trigram matching as cheap and may read a whole table rather than its
     # trigram index (45,000 products: 190 ms instead of 2); sequential scans are off for the
     # search statement and put back as they were for the rest of the request.
     before = await db.fetch_sql(
         "SELECT current_setting('enable_seqscan') AS seqscan, "
         "set_config('pg_trgm.word_similarity_threshold', $1, true), "
+        "set_config('pg_trgm.strict_word_similarity_threshold', $2, true), "
         "set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)",
-        [str(threshold)],
+        [str(threshold), str(strict)],
     )
     rows = await db.fetch_sql(SEARCH_SQL, [text, pattern, chosen, first])
     await db.fetch_sql("SELECT set_config('enable_seqscan', $1, true)", [before[0]["seqscan"]])
