@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Two pytest workers: the database work of one overlaps the Python work of the other.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: serve test lint typecheck pytest assets schema trusted-documents clean
 
