@@ -10,9 +10,8 @@ The shapes come from the schema (bench/plan_shapes.py), their values from the da
 no errors and the ``X-Stakegraph-Executor`` header says who answered. p50 is over ``--runs``
 single requests after one warm-up. The compiled statement comes from the compiler itself, the
 resolvers' statements are recorded from the pool's connections as they run; each is explained
-with EXPLAIN (ANALYZE, BUFFERS) in a transaction set up as the service's reads are. The compiled
-statement is explained without parallel workers: the service runs it with asyncpg's
-``fetchval``, whose row-limited portal PostgreSQL never runs in parallel.
+with EXPLAIN (ANALYZE, BUFFERS) in a transaction set up as the service's reads are (parallel
+workers allowed on both paths: the compiled statement runs as an unlimited portal).
 
 Budgets (p50): 20 ms for a page, 100 ms with ``totalCount``; ``asOf`` reads go over the
 history views and get 100 ms, 200 ms with ``totalCount``. The markdown table is printed worst
@@ -30,20 +29,18 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
-from fastapi import FastAPI
 
 from bench.plan_explain import explain_statements, summarize, table_rows
 from bench.plan_samples import collect_samples, samples_json
 from bench.plan_shapes import Shape, enumerate_shapes
-from service.app import create_app
+from bench.plan_targets import RequestError, Target, is_read, post, shape_variables
+from bench.plan_targets import target as app_target
 from service.compiler.fields import TYPES
 from service.compiler.plan import Compiler
 from service.config import Settings
@@ -70,94 +67,6 @@ def budget(shape: Shape) -> float:
     if shape.as_of is not None:
         return AS_OF_COUNT_BUDGET_MS if shape.total_count else AS_OF_BUDGET_MS
     return COUNT_BUDGET_MS if shape.total_count else PAGE_BUDGET_MS
-
-
-# -- recording the resolvers' statements -------------------------------------------------------
-
-
-class RecordingPool:
-    """The app's pool, recording each statement with its parameters while ``log`` is a list.
-
-    The service's statement log keeps SQL text only (and switches the compiler off); asyncpg's
-    query logger sees the arguments too. Loggers are dropped when a connection goes back to the
-    pool, so one is attached on every acquire.
-    """
-
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self._pool = pool
-        self.log: list[tuple[str, tuple[Any, ...]]] | None = None
-
-    def _record(self, record: Any) -> None:
-        if self.log is not None:
-            self.log.append((record.query, tuple(record.args or ())))
-
-    @asynccontextmanager
-    async def acquire(self) -> AsyncIterator[Any]:
-        async with self._pool.acquire() as conn:
-            conn.add_query_logger(self._record)
-            try:
-                yield conn
-            finally:
-                conn.remove_query_logger(self._record)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._pool, name)
-
-
-def _is_read(sql: str) -> bool:
-    """The statements worth explaining: the request's reads, not BEGIN, the transaction's
-    set_config, or asyncpg's own look-ups of type codecs in pg_catalog."""
-    head = sql.lstrip().upper()
-    if not head.startswith(("SELECT", "WITH")) or head.startswith("SELECT SET_CONFIG("):
-        return False
-    return "PG_CATALOG." not in head
-
-
-@dataclass
-class Target:
-    name: str
-    app: FastAPI
-    client: httpx.AsyncClient
-    pool: RecordingPool
-
-
-@asynccontextmanager
-async def _target(name: str, url: str, settings: Settings) -> AsyncIterator[Target]:
-    app = create_app(settings, database_url=url)
-    async with app.router.lifespan_context(app):
-        pool = RecordingPool(app.state.pool)
-        app.state.pool = pool
-        try:
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(
-                transport=transport, base_url="http://audit", timeout=120
-            ) as client:
-                yield Target(name, app, client, pool)
-        finally:
-            # The lifespan closes the pool it created.
-            app.state.pool = pool._pool
-
-
-class RequestError(RuntimeError):
-    pass
-
-
-async def _post(
-    target: Target, document: str, variables: Mapping[str, Any]
-) -> tuple[dict[str, Any], str | None, float]:
-    started = time.perf_counter()
-    response = await target.client.post(
-        "/graphql", json={"query": document, "variables": dict(variables)}
-    )
-    elapsed = (time.perf_counter() - started) * 1000
-    if response.status_code != 200:
-        raise RequestError(f"HTTP {response.status_code}: {response.text[:300]}")
-    body: dict[str, Any] = response.json()
-    if body.get("errors"):
-        raise RequestError(json.dumps(body["errors"])[:500])
-    if body.get("data") is None:
-        raise RequestError("no data")
-    return body["data"], response.headers.get("x-stakegraph-executor"), elapsed
 
 
 # -- one shape ---------------------------------------------------------------------------------
@@ -212,19 +121,8 @@ class Auditor:
         self.statement_timeout_ms = statement_timeout_ms
 
     async def _cursor(self, shape: Shape) -> dict[str, Any] | None:
-        """The shape's variables with its cursor from a real first page (None: too short)."""
-        source = shape.cursor
-        if source is None:
-            return dict(shape.variables)
         target = self.targets.get("compiled") or next(iter(self.targets.values()))
-        data, _, _ = await _post(target, source.document, source.variables)
-        node: Any = data
-        for key in source.path:
-            node = node.get(key) if isinstance(node, dict) else None
-        edges = node.get("edges", []) if isinstance(node, dict) else []
-        if len(edges) < 2:
-            return None
-        return {**shape.variables, source.variable: edges[len(edges) // 2]["cursor"]}
+        return await shape_variables(target, shape)
 
     async def run(self, shape: Shape) -> list[Result]:
         results: list[Result] = []
@@ -259,7 +157,7 @@ class Auditor:
     ) -> None:
         target.pool.log = []
         try:
-            _, executor, _ = await _post(target, shape.document, variables)  # warm-up
+            _, executor, _ = await post(target, shape.document, variables)  # warm-up
         except RequestError as exc:
             result.verdict = "error"
             result.notes.append(str(exc))
@@ -272,7 +170,12 @@ class Auditor:
             result.notes.append("the compiler fell back to the resolvers")
         spent = 0.0
         for _ in range(self.args.runs):
-            _, executor, elapsed = await _post(target, shape.document, variables)
+            try:
+                _, executor, elapsed = await post(target, shape.document, variables)
+            except RequestError as exc:
+                result.verdict = "error"
+                result.notes.append(str(exc))
+                return
             result.runs_ms.append(round(elapsed, 2))
             spent += elapsed / 1000
             if spent > MAX_SECONDS_PER_SHAPE_AND_PATH:
@@ -298,7 +201,7 @@ class Auditor:
             plan, arguments = planned
             statements = [(plan.sql, arguments)]
         else:
-            statements = [(sql, args) for sql, args in captured if _is_read(sql)]
+            statements = [(sql, args) for sql, args in captured if is_read(sql)]
         as_of = dt.datetime.fromisoformat(shape.as_of) if shape.as_of is not None else None
         plans, errors = await explain_statements(
             self.explain_conn,
@@ -306,7 +209,6 @@ class Auditor:
             as_of=as_of,
             statement_timeout_ms=self.statement_timeout_ms,
             seqscan_off=self.args.seqscan_off,
-            serial=planned is not None,
         )
         summary = summarize(plans, self.sizes)
         result.statements = len(statements)
@@ -391,13 +293,13 @@ async def audit(args: argparse.Namespace) -> int:
     )
     try:
         async with (
-            _target("compiled", url, compiled_settings) as compiled,
-            _target("resolvers", url, resolver_settings) as resolvers,
+            app_target("compiled", url, compiled_settings) as compiled,
+            app_target("resolvers", url, resolver_settings) as resolvers,
         ):
             targets = {"compiled": compiled, "resolvers": resolvers}
 
             async def gql(document: str, variables: Mapping[str, Any]) -> dict[str, Any]:
-                data, _, _ = await _post(compiled, document, variables)
+                data, _, _ = await post(compiled, document, variables)
                 return data
 
             started = time.perf_counter()

@@ -141,9 +141,9 @@ async def explain_statements(
     could not be explained. One transaction per statement, so that one timing out does not
     lose the others.
 
-    ``serial`` runs the plan without parallel workers, as the compiled path's statement runs:
-    asyncpg's ``fetchval`` executes its portal with a row limit, and PostgreSQL runs such a
-    portal's Gather nodes in the leader alone. The plan stays the one PostgreSQL picks.
+    ``serial`` runs the plan without parallel workers, as a statement run as a row-limited
+    portal (asyncpg's ``fetchval``, ``fetchrow``) runs: PostgreSQL runs its Gather nodes in the
+    leader alone. The plan stays the one PostgreSQL picks.
     """
     plans: list[dict[str, Any]] = []
     errors: list[str] = []

@@ -22,6 +22,7 @@ class Params:
     slug: str  # an organization with several rounds
     investor: str  # the organization with the most investments
     round_id: int  # a dated round with an amount
+    deals_investor: str  # a mid-sized investor: the first with at least 100 investments
 
     @property
     def stakegraph_round(self) -> str:
@@ -45,7 +46,11 @@ async def pick_params(conn: asyncpg.Connection) -> Params:
         "SELECT id FROM funding_round WHERE raised_amount IS NOT NULL AND announced_on IS NOT NULL "
         "ORDER BY id OFFSET (SELECT count(*) / 2 FROM funding_round) LIMIT 1"
     )
-    return Params(slug, investor, round_id)
+    deals_investor = await conn.fetchval(
+        "SELECT o.slug FROM organization o JOIN investment i ON i.investor_id = o.id "
+        "GROUP BY o.id HAVING count(*) >= 100 ORDER BY count(*), o.id LIMIT 1"
+    )
+    return Params(slug, investor, round_id, deals_investor or investor)
 
 
 @dataclass(frozen=True)
@@ -201,6 +206,52 @@ FILTERED_ROUNDS = Operation(
     lambda p: [],
 )
 
+INVESTOR_DEALS = Operation(
+    "investor_deals",
+    True,
+    """query InvestorDeals($slug: String!) {
+      investments(first: 100, filter: {investor: {slugs: [$slug]}}) { nodes {
+        isLead amount { amount currency }
+        round { roundType announcedOn { date } amount { amount currency }
+          organization { slug name } }
+        consideration { kind amount { amount currency } share { min max } estimated } } } }""",
+    """query InvestorDeals($slug: String!) {
+      allInvestments(first: 100, orderBy: [IS_LEAD_DESC, PRIMARY_KEY_DESC],
+        filter: {organizationByInvestorId: {slug: {equalTo: $slug}}}) { nodes {
+        isLead committedAmount committedCurrency
+        fundingRoundByRoundId { roundType announcedOn raisedAmount raisedCurrency
+          organizationByOrganizationId { slug name } }
+        considerationComponentsByInvestmentId(orderBy: [PRIMARY_KEY_ASC]) { nodes {
+          kind valueAmount valueCurrency shareMin shareMax estimated } } } } }""",
+    f"""SELECT json_build_object('investments', json_build_object('nodes', coalesce((
+      SELECT json_agg(json_build_object(
+        'isLead', i.is_lead,
+        'amount', CASE WHEN i.committed_amount IS NOT NULL THEN json_build_object(
+          'amount', trim_scale(i.committed_amount)::text, 'currency', i.committed_currency) END,
+        'round', json_build_object('roundType', r.round_type,
+          'announcedOn', CASE WHEN r.announced_on IS NOT NULL
+            THEN json_build_object('date', r.announced_on) END,
+          'amount', {_ROUND_AMOUNT},
+          'organization', json_build_object('slug', ro.slug, 'name', ro.name)),
+        'consideration', coalesce((SELECT json_agg(json_build_object(
+          'kind', c.kind,
+          'amount', CASE WHEN c.value_amount IS NOT NULL THEN json_build_object(
+            'amount', trim_scale(c.value_amount)::text, 'currency', c.value_currency) END,
+          'share', CASE WHEN c.share_min IS NOT NULL THEN json_build_object(
+            'min', trim_scale(c.share_min)::text, 'max', trim_scale(c.share_max)::text) END,
+          'estimated', c.estimated) ORDER BY c.position)
+          FROM consideration_component c WHERE c.investment_id = i.id), '[]'))
+        ORDER BY i.is_lead DESC, i.id DESC)
+      FROM (SELECT * FROM investment
+            WHERE investor_id = (SELECT id FROM organization WHERE slug = $1)
+            ORDER BY is_lead DESC, id DESC LIMIT 100) i
+      JOIN funding_round r ON r.id = i.round_id
+      JOIN organization ro ON ro.id = r.organization_id), '[]')))::text""",
+    lambda p: {"slug": p.deals_investor},
+    lambda p: {"slug": p.deals_investor},
+    lambda p: [p.deals_investor],
+)
+
 FOUR_LEVELS = Operation(
     "four_levels",
     True,
@@ -258,5 +309,14 @@ NODE = Operation(
 )
 
 OPERATIONS: dict[str, Operation] = {
-    op.name: op for op in (ORG_BY_SLUG, ORGS_PAGE, PORTFOLIO, FILTERED_ROUNDS, FOUR_LEVELS, NODE)
+    op.name: op
+    for op in (
+        ORG_BY_SLUG,
+        ORGS_PAGE,
+        PORTFOLIO,
+        FILTERED_ROUNDS,
+        INVESTOR_DEALS,
+        FOUR_LEVELS,
+        NODE,
+    )
 }

@@ -267,7 +267,11 @@ def _prepare(document: DocumentNode, operation: OperationDefinitionNode) -> Oper
 
 async def answer(conn: Any, plan: Plan, arguments: list[Any]) -> bytes:
     """The response body of a compiled plan: PostgreSQL's JSON text, passed through."""
-    text = await conn.fetchval(plan.sql, *arguments)
+    # ``fetch``, not ``fetchval``: asyncpg runs ``fetchval`` as a portal limited to one row, and
+    # PostgreSQL never starts parallel workers for a row-limited portal, so the large scans a
+    # statement may still need would run in one process.
+    rows = await conn.fetch(plan.sql, *arguments)
+    text = rows[0][0]
     return b'{"data":' + str(text).encode() + b"}"
 
 

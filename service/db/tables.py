@@ -7,6 +7,7 @@ future mutations and imports) is held to them by PostgreSQL itself, not by conve
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -113,6 +114,16 @@ def _versioned() -> list[Column[object]]:
         Column("recorded_by", BigInteger, server_default=text(f"{KEY_ID_FUNCTION}()")),
         Column("retired_at", DateTime(timezone=True)),
     ]
+
+
+def derived_column(name: str, type_: Any, **kwargs: Any) -> Column[Any]:
+    """A column the database derives from other rows (triggers keep it, migration 0007): no
+    writer sets it, so record formats leave it out (``is_derived``)."""
+    return Column(name, type_, nullable=False, info={"derived": True}, **kwargs)
+
+
+def is_derived(column: Column[Any]) -> bool:
+    return bool(column.info.get("derived"))
 
 
 def _partial_date(prefix: str) -> list[Column[object] | CheckConstraint]:
@@ -353,12 +364,18 @@ funding_round = Table(
     ),
     *_timestamps(),
     *_versioned(),
+    # The kinds of its live investments' consideration (migration 0007 keeps it).
+    derived_column("consideration_kinds", ARRAY(String(20)), server_default=text("'{}'")),
     CheckConstraint(_in("round_type", RoundType), name="round_type"),
     CheckConstraint(_in("status", RoundStatus), name="status"),
     Index("ix_funding_round_org_sort", "organization_id", "sort_on", "id"),
     Index("ix_funding_round_sort_id", "sort_on", "id"),
     Index("ix_funding_round_type_sort", "round_type", "sort_on", "id"),
-    Index("ix_funding_round_raised_usd", "raised_amount", "id"),
+    Index("ix_funding_round_status_sort", "status", "sort_on", "id"),
+    # Each ordering's (key, id), on the key's expression (service/repository/rounds.py).
+    Index("ix_funding_round_amount_id", text("coalesce(raised_amount, -1)"), "id"),
+    Index("ix_funding_round_created_id", "created_at", "id"),
+    Index("ix_funding_round_consideration_kinds", "consideration_kinds", postgresql_using="gin"),
 )
 
 investment = Table(
@@ -375,11 +392,23 @@ investment = Table(
     Column("description", Text),
     *_timestamps(),
     *_versioned(),
+    # The kinds of its live consideration components (migration 0007 keeps it).
+    derived_column("consideration_kinds", ARRAY(String(20)), server_default=text("'{}'")),
     UniqueConstraint("round_id", "investor_id", name="uq_investment_round_investor"),
     Index("ix_investment_investor_id", "investor_id", "id"),
     # An investor's portfolio in its default order (leads first), read in order (0005).
     Index("ix_investment_investor_lead", "investor_id", "is_lead", "id"),
     Index("ix_investment_round_lead", "round_id", "is_lead", "id"),
+    # Each ordering's (key, id), on the key's expression, for all investments and for one
+    # investor's (service/repository/rounds.py).
+    Index("ix_investment_lead_id", "is_lead", "id"),
+    Index("ix_investment_amount_id", text("coalesce(committed_amount, -1)"), "id"),
+    Index("ix_investment_created_id", "created_at", "id"),
+    Index(
+        "ix_investment_investor_amount", "investor_id", text("coalesce(committed_amount, -1)"), "id"
+    ),
+    Index("ix_investment_investor_created", "investor_id", "created_at", "id"),
+    Index("ix_investment_consideration_kinds", "consideration_kinds", postgresql_using="gin"),
 )
 
 credit_type = Table(
@@ -537,6 +566,9 @@ source = Table(
     *_timestamps(),
     *_versioned(),
     CheckConstraint(_in("kind", SourceKind), name="kind"),
+    # The sources list in its order (publisher), and filtered by kind (migration 0007).
+    Index("ix_source_publisher_id", "publisher", "id"),
+    Index("ix_source_kind_publisher", "kind", "publisher", "id"),
 )
 
 claim = Table(

@@ -60,6 +60,16 @@ def values_of(op: str, value: Any) -> tuple[Any, ...]:
     raise FilterError(f"unsupported operator {op!r}")
 
 
+def any_of(column: ColumnElement[Any]) -> Leaf:
+    """Any of the given values in an array column (``&&``, which a GIN index serves)."""
+
+    def leaf(op: str, value: Any) -> ColumnElement[bool]:
+        condition: ColumnElement[bool] = column.overlap(list(values_of(op, value)))
+        return condition
+
+    return leaf
+
+
 def eq_in(column: ColumnElement[Any]) -> Leaf:
     def leaf(op: str, value: Any) -> ColumnElement[bool]:
         return column.in_(values_of(op, value))

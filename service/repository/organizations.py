@@ -14,6 +14,7 @@ from service.repository.conditions import (
     FilterError,
     FilterNode,
     Leaf,
+    any_of,
     eq_in,
     like_pattern,
     values_of,
@@ -33,9 +34,7 @@ def organization_name(op: str, value: Any) -> ColumnElement[bool]:
     return exists().where(names.c.organization_id == t.organization.c.id, cond)
 
 
-def organization_kind(op: str, value: Any) -> ColumnElement[bool]:
-    condition: ColumnElement[bool] = t.organization.c.kinds.overlap(list(values_of(op, value)))
-    return condition
+organization_kind = any_of(t.organization.c.kinds)
 
 
 ORGANIZATION_LEAVES: dict[str, Leaf] = {

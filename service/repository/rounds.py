@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, literal_column, select
 
 from service.db import tables as t
 from service.repository import readmodel as m
 from service.repository.conditions import (
     Leaf,
+    any_of,
     boolean,
     eq_in,
     org_match,
     sorted_date_range,
-    values_of,
 )
 from service.repository.entities import Entity
 
@@ -27,15 +27,6 @@ def _round_has_investor(op: str, value: Any) -> ColumnElement[bool]:
     )
 
 
-def _round_consideration(op: str, value: Any) -> ColumnElement[bool]:
-    inv, comp = t.investment, t.consideration_component
-    return exists().where(
-        inv.c.round_id == t.funding_round.c.id,
-        comp.c.investment_id == inv.c.id,
-        comp.c.kind.in_(values_of(op, value)),
-    )
-
-
 FUNDING_ROUND_LEAVES: dict[str, Leaf] = {
     "id": eq_in(t.funding_round.c.id),
     "organization": org_match(t.funding_round.c.organization_id),
@@ -43,15 +34,10 @@ FUNDING_ROUND_LEAVES: dict[str, Leaf] = {
     "announced": sorted_date_range(t.funding_round.c.announced_on, t.funding_round.c.sort_on),
     "roundType": eq_in(t.funding_round.c.round_type),
     "status": eq_in(t.funding_round.c.status),
-    "considerationKind": _round_consideration,
+    # The derived kinds of the round (migration 0007): one GIN-indexed condition on the row,
+    # where an EXISTS over investments and components joined whole tables (NOT above all).
+    "considerationKind": any_of(t.funding_round.c.consideration_kinds),
 }
-
-
-def _investment_consideration(op: str, value: Any) -> ColumnElement[bool]:
-    comp = t.consideration_component
-    return exists().where(
-        comp.c.investment_id == t.investment.c.id, comp.c.kind.in_(values_of(op, value))
-    )
 
 
 def _investment_investee(op: str, value: Any) -> ColumnElement[bool]:
@@ -67,8 +53,14 @@ INVESTMENT_LEAVES: dict[str, Leaf] = {
     "organization": _investment_investee,
     "round": eq_in(t.investment.c.round_id),
     "isLead": boolean(t.investment.c.is_lead),
-    "considerationKind": _investment_consideration,
+    "considerationKind": any_of(t.investment.c.consideration_kinds),
 }
+
+
+# Where undisclosed amounts sort. A literal in the SQL, not a bind parameter: the orderings'
+# indexes are on ``coalesce(amount, -1)`` (migration 0007), and PostgreSQL matches an index
+# expression only against the same constant.
+UNKNOWN_AMOUNT: ColumnElement[Any] = literal_column("-1")
 
 
 def _rounds() -> Select[Any]:
@@ -108,7 +100,7 @@ FUNDING_ROUND = Entity(
     FUNDING_ROUND_LEAVES,
     {
         "ANNOUNCED_ON": (t.funding_round.c.sort_on, "date"),
-        "AMOUNT": (func.coalesce(t.funding_round.c.raised_amount, -1), "decimal"),
+        "AMOUNT": (func.coalesce(t.funding_round.c.raised_amount, UNKNOWN_AMOUNT), "decimal"),
         "CREATED_AT": (t.funding_round.c.created_at, "datetime"),
     },
     (("ANNOUNCED_ON", True),),
@@ -121,7 +113,7 @@ INVESTMENT = Entity(
     INVESTMENT_LEAVES,
     {
         "IS_LEAD": (t.investment.c.is_lead, "bool"),
-        "AMOUNT": (func.coalesce(t.investment.c.committed_amount, -1), "decimal"),
+        "AMOUNT": (func.coalesce(t.investment.c.committed_amount, UNKNOWN_AMOUNT), "decimal"),
         "CREATED_AT": (t.investment.c.created_at, "datetime"),
     },
     (("IS_LEAD", True),),

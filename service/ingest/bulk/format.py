@@ -253,7 +253,10 @@ def _fields(table: Table, *, skip: frozenset[str] = frozenset()) -> tuple[Field,
     return tuple(
         _field(table, column)
         for column in table.columns
-        if column.name not in SYSTEM_COLUMNS and column.computed is None and column.name not in skip
+        if column.name not in SYSTEM_COLUMNS
+        and column.computed is None
+        and not tables.is_derived(column)
+        and column.name not in skip
     )
 
 
