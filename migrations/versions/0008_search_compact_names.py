@@ -10,7 +10,7 @@ space- or punctuation-insensitive match above a prefix above a typo. ``fuzzystrm
 from "Moonshot AI AI").
 
 Revision ID: 0008_search_compact_names
-Revises: 0006_natural_keys
+Revises: 0007_bulk_import_audit
 Create Date: 2026-12-02 03:20:00.000000
 """
 

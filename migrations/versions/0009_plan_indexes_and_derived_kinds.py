@@ -17,8 +17,8 @@ version of the facts, so it neither bumps ``version`` nor writes history or audi
 logs only rows whose version changed). ``sg_derive_*`` are the functions later derived values
 (USD values, summary figures) follow.
 
-Revision ID: 0007_plan_indexes
-Revises: 0006_natural_keys
+Revision ID: 0009_plan_indexes
+Revises: 0008_search_compact_names
 Create Date: 2026-12-02 03:30:00.000000
 """
 
@@ -30,8 +30,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = '0007_plan_indexes'
-down_revision: str | None = '0006_natural_keys'
+revision: str = '0009_plan_indexes'
+down_revision: str | None = '0008_search_compact_names'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
