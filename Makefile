@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck pytest assets schema clean
+.PHONY: serve test lint typecheck pytest assets schema clean fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ schema: $(STAMP)
 assets: $(STAMP)
 	@$(BIN)/python -m service.graphiql_assets $(ASSETS_ARGS)
 	@$(BIN)/python -m service.rest.docs_assets $(ASSETS_ARGS)
+
+# schemathesis over /api/v1 without the suite's bounds: new examples every run, FUZZ_EXAMPLES
+# (default 500) per route and generation mode.
+fuzz: $(STAMP) assets
+	REST_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),500) REST_FUZZ_RANDOM=1 \
+		$(BIN)/pytest tests/rest/test_fuzz.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .stakegraph .mypy_cache .pytest_cache .ruff_cache
