@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Two pytest workers: the database work of one overlaps the Python work of the other.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: serve test lint typecheck pytest assets schema trusted-documents clean
+.PHONY: serve test lint typecheck pytest assets schema trusted-documents clean fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ trusted-documents: $(STAMP)
 assets: $(STAMP)
 	@$(BIN)/python -m service.graphiql_assets $(ASSETS_ARGS)
 	@$(BIN)/python -m service.rest.docs_assets $(ASSETS_ARGS)
+
+# schemathesis over /api/v1 without the suite's bounds: new examples every run, FUZZ_EXAMPLES
+# (default 500) per route and generation mode.
+fuzz: $(STAMP) assets
+	REST_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),500) REST_FUZZ_RANDOM=1 \
+		$(BIN)/pytest tests/rest/test_fuzz.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .stakegraph .mypy_cache .pytest_cache .ruff_cache

@@ -82,8 +82,21 @@ async def set_transaction_view(
         " set_config('stakegraph.as_of', $3, true)",
         str(int(statement_timeout_ms)),
         LIVE_SEARCH_PATH if as_of is None else AS_OF_SEARCH_PATH,
-        "" if as_of is None else as_of.isoformat(),
+        "" if as_of is None else _utc_text(as_of),
     )
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    """The moment in UTC: Python admits offsets up to ±23:59, PostgreSQL only up to ±15:59.
+    Moments that UTC puts outside Python's years 1-9999 read as those ends, which show the
+    same rows (nothing yet, or everything recorded)."""
+    if moment.tzinfo is None:
+        return moment.isoformat()
+    try:
+        return moment.astimezone(dt.UTC).isoformat()
+    except OverflowError:
+        end = dt.datetime.min if moment.year == dt.MINYEAR else dt.datetime.max
+        return end.replace(tzinfo=dt.UTC).isoformat()
 
 
 @asynccontextmanager

@@ -140,7 +140,8 @@ class Builder:
             )
         elif parameter.form is Form.JSON:
             assert not isinstance(parameter.type, GraphQLEnumType)
-            described["content"] = {"application/json": {"schema": self.inputs.of(parameter.type)}}  # type: ignore[arg-type]
+            tree = self.inputs.non_null(parameter.type)  # type: ignore[arg-type]
+            described["content"] = {"application/json": {"schema": tree}}
             described["description"] = (
                 f"The whole {parameter.type.name} tree as JSON; AND-ed with the flat parameters."
             )

@@ -128,10 +128,10 @@ class InputSchemas:
 
     def of(self, t: GraphQLInputType) -> Schema:
         if isinstance(t, GraphQLNonNull):
-            return self._non_null(t.of_type)
-        return nullable(self._non_null(t))
+            return self.non_null(t.of_type)
+        return nullable(self.non_null(t))
 
-    def _non_null(self, t: GraphQLInputType) -> Schema:
+    def non_null(self, t: GraphQLInputType) -> Schema:
         if isinstance(t, GraphQLList):
             return {"type": "array", "items": self.of(t.of_type)}
         if isinstance(t, GraphQLInputObjectType):
