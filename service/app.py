@@ -9,11 +9,15 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from service.config import Settings, get_settings
-from service.db import migrate
 from service.db.pool import create_pool
 from service.db.urls import resolve_database_url
 from service.gateway.endpoint import GraphQLGateway
+from service.gateway.production import fastapi_options, graphiql_enabled
 from service.graphiql import GraphiQLRouter
+from service.observability.logs import quiet_user_errors
+from service.observability.middleware import RequestObserver
+from service.observability.readiness import readiness
+from service.observability.routes import metrics_router
 from service.rest.imports import router as import_router
 from service.schema import build_schema
 from service.schema.context import Context, LazyDb
@@ -21,6 +25,7 @@ from service.schema.context import Context, LazyDb
 
 def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:
     settings = settings or get_settings()
+    quiet_user_errors()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -31,6 +36,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             min_size=settings.pool_min_size,
             max_size=settings.pool_max_size,
             statement_timeout_ms=settings.statement_timeout_ms,
+            connect_timeout_s=settings.connect_timeout_ms / 1000,
+            max_waiting=settings.pool_max_waiting,
         )
         try:
             yield
@@ -41,6 +48,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         title="Stakegraph",
         description="Who invests in which AI start-ups, in which rounds, and with what.",
         lifespan=lifespan,
+        **fastapi_options(settings),
     )
     # Tests set this to a list to see every SQL statement a request runs.
     app.state.statement_log = None
@@ -56,13 +64,16 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     router: GraphiQLRouter[Context, None] = GraphiQLRouter(
         schema,
         context_getter=get_context,
-        graphql_ide="graphiql",
+        graphql_ide="graphiql" if graphiql_enabled(settings) else None,
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(import_router)
     # Every GraphQL request over HTTP is answered by the gateway; GraphiQL's page and assets
     # are the router's.
     app.add_middleware(GraphQLGateway, schema=schema, settings=settings)
+    app.include_router(metrics_router(settings))
+    # Outermost: the request id is known to everything that logs for the request.
+    app.add_middleware(RequestObserver, settings=settings)
     if router.offline:
         app.mount(router.static_path, router.static_files(), name="graphiql-static")
 
@@ -74,16 +85,6 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     @app.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
         """The database answers and its schema is at the migrations' head."""
-        try:
-            async with request.app.state.pool.acquire() as conn:
-                revision = await migrate.current_revision(conn)
-        except Exception as exc:  # any failure to reach the database means not ready
-            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
-        head = migrate.head_revision()
-        if revision != head:
-            return JSONResponse(
-                {"status": "migrating", "revision": revision, "head": head}, status_code=503
-            )
-        return JSONResponse({"status": "ok", "revision": revision})
+        return await readiness(request, settings)
 
     return app

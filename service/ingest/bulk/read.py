@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -53,6 +54,19 @@ async def _lines(chunks: AsyncIterable[bytes]) -> AsyncIterator[tuple[int, bytes
         yield number + 1, rest, False
 
 
+# A \u escape of a UTF-16 surrogate: the only way a JSON line can carry an unpaired one, which
+# PostgreSQL (and any UTF-8 encoder) refuses.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _encodable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 async def read_jsonl(chunks: AsyncIterable[bytes]) -> AsyncIterator[Item]:
     """Records of a JSON Lines file. A header line, when present, must come first and name
     this format; a file with a header must end with its end record, whose count must match,
@@ -84,6 +98,15 @@ async def read_jsonl(chunks: AsyncIterable[bytes]) -> AsyncIterator[Item]:
         if not isinstance(value, dict):
             records += 1
             yield number, LineError(f"expected a JSON object, got {type(value).__name__}")
+            continue
+        if _SURROGATE_ESCAPE.search(raw) and not _encodable(value):
+            records += 1
+            yield (
+                number,
+                LineError(
+                    "a string holds an unpaired UTF-16 surrogate (a lone \\ud800-\\udfff escape)"
+                ),
+            )
             continue
         kind = value.get("type")
         if kind == HEADER_TYPE:
