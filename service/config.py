@@ -29,7 +29,9 @@ class Settings(BaseSettings):
     pool_min_size: int = 1
     pool_max_size: int = 10
     # How long a request waits for a pooled connection before it is refused as unavailable.
-    pool_acquire_timeout_ms: int = 2_000
+    pool_acquire_timeout_ms: int = 1_000
+    # Requests that may queue for a connection; past this many, more are refused at once.
+    pool_max_waiting: int = 40
     statement_timeout_ms: int = 15_000
     # The whole request, every statement and the work between them, from its first byte.
     request_deadline_ms: int = 20_000
@@ -89,7 +91,8 @@ class Settings(BaseSettings):
     apq_cache_bytes: int = 16 * 1_048_576
     redis_url: str | None = Field(
         default=None,
-        description="Redis URL; automatic persisted queries are shared through it when set.",
+        description="Redis shared by every worker: rate-limit buckets and automatic persisted "
+        "queries. Unset: each process keeps its own.",
     )
 
     @field_validator("cors_origins", mode="before")
@@ -108,6 +111,52 @@ class Settings(BaseSettings):
         if self.env == "production":
             return []
         return ["http://localhost:*", "http://127.0.0.1:*"]
+
+    # -- guardrails (docs/operations.md) ------------------------------------------------------
+    # Rate limits: a leaky bucket of query-cost points per API key, and per client address for
+    # requests without one. Capacity is the burst, restore the points regained per second.
+    rate_limit: bool = True
+    # Addresses (or CIDR networks), comma-separated, of proxies whose X-Forwarded-For is
+    # believed; the client is the last address before the first untrusted hop.
+    trusted_proxies: str = ""
+    # Deployments sharing one Redis keep apart by their namespace.
+    rate_limit_namespace: str = "stakegraph"
+    rate_anonymous_capacity: int = 50_000
+    rate_anonymous_restore: int = 1_000
+    rate_read_capacity: int = 100_000
+    rate_read_restore: int = 5_000
+    rate_write_capacity: int = 100_000
+    rate_write_restore: int = 5_000
+    rate_admin_capacity: int = 100_000
+    rate_admin_restore: int = 5_000
+
+    # Production mode switches these off; each can be switched back on explicitly.
+    introspection: bool | None = None
+    graphiql: bool | None = None
+    docs_pages: bool | None = None
+    field_suggestions: bool | None = None
+    # /metrics answers everyone outside production; in production only when this is true
+    # (scrape it from inside the network, or through a proxy that guards it).
+    public_metrics: bool | None = None
+
+    # Logs: `json` lines (one object each) or `text`; operations slower than this are logged.
+    log_format: str = "json"
+    slow_operation_ms: int = 1_000
+    # Traces through OpenTelemetry when its SDK is installed (the `otel` extra).
+    tracing: bool = False
+
+    # On SIGTERM: stop accepting, then let in-flight requests finish for at most this long.
+    shutdown_grace_s: float = 30.0
+    # How long connecting to an unreachable database may take before a request gives up.
+    connect_timeout_ms: int = 1_000
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    def enabled(self, switch: bool | None) -> bool:
+        """A switch production mode turns off unless it is set explicitly."""
+        return switch if switch is not None else not self.production
 
     @property
     def embedded(self) -> bool:

@@ -23,8 +23,13 @@ async def test_unexpected_error_is_masked(
     body = await resolvers_api.query(QUERY)
     assert body["data"] == {"organization": {"slug": "alibaba-cloud", "parent": None}}
     (error,) = body["errors"]
-    assert error["message"] == "Internal server error."
-    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
+    # The id a user can quote is the one the logs carry.
+    request_id = error["extensions"]["requestId"]
+    assert (
+        error["message"]
+        == f"Internal server error. Quote request id {request_id} when reporting it."
+    )
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
     assert error["path"] == ["organization", "parent"]
     assert "secret" not in str(body)
 

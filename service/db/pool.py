@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
@@ -31,6 +32,50 @@ WRITE_SEARCH_PATH = "public"
 APPLICATION_NAME = "stakegraph"
 
 
+class PoolFull(TimeoutError):
+    """Too many requests are already waiting for a connection: refused at once, not queued."""
+
+
+class MeteredPool(asyncpg.Pool):
+    """The pool, counting what it lends and who waits (the ``stakegraph_db_pool_*`` metrics),
+    and refusing a borrower at once when ``max_waiting`` are already queued."""
+
+    def __init__(self, *args: Any, max_waiting: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._max_waiting = max_waiting
+        self._waiting = 0
+
+    async def _acquire(self, timeout: float | None) -> PoolConnectionProxy:  # noqa: ASYNC109
+        from service.telemetry import metrics
+
+        # No free connection (asyncpg keeps one holder per free slot in its queue) and the
+        # queue of borrowers already at its bound.
+        must_wait = self._queue.empty()  # type: ignore[attr-defined]
+        if must_wait and self._max_waiting is not None and self._waiting >= self._max_waiting:
+            raise PoolFull(f"{self._waiting} requests already wait for a database connection")
+        self._waiting += 1
+        metrics.POOL_WAITING.inc()
+        try:
+            proxy: PoolConnectionProxy = await super()._acquire(timeout)  # type: ignore[misc]
+        finally:
+            self._waiting -= 1
+            metrics.POOL_WAITING.dec()
+        metrics.POOL_IN_USE.inc()
+        return proxy
+
+    async def release(self, connection: Any, *, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        from service.telemetry import metrics
+
+        try:
+            await super().release(connection, timeout=timeout)
+        finally:
+            metrics.POOL_IN_USE.dec()
+
+    @property
+    def waiting(self) -> int:
+        return self._waiting
+
+
 async def create_pool(
     url: str,
     *,
@@ -39,6 +84,7 @@ async def create_pool(
     search_path: str = LIVE_SEARCH_PATH,
     statement_timeout_ms: int | None = None,
     connect_timeout_s: float = 5.0,
+    max_waiting: int | None = None,
 ) -> asyncpg.Pool:
     """The service's pool reads the live views; tools that inspect what is stored (tests of
     constraints, loaders) pass ``WRITE_SEARCH_PATH`` to see the tables themselves.
@@ -59,14 +105,20 @@ async def create_pool(
         server_settings["statement_timeout"] = str(int(statement_timeout_ms))
         # A connection left in a transaction by a crashed client is freed too.
         server_settings["idle_in_transaction_session_timeout"] = str(int(statement_timeout_ms) * 2)
-    pool = await asyncpg.create_pool(
+    pool = MeteredPool(
         asyncpg_dsn(url),
         min_size=min_size,
         max_size=max_size,
+        max_queries=50_000,
+        max_inactive_connection_lifetime=300.0,
+        loop=None,
+        connection_class=asyncpg.Connection,
+        record_class=asyncpg.Record,
+        max_waiting=max_waiting,
         timeout=connect_timeout_s,
         server_settings=server_settings,
     )
-    assert pool is not None
+    await pool
     return pool
 
 

@@ -687,8 +687,16 @@ api_key = Table(
     Column("secret_hash", LargeBinary, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("revoked_at", DateTime(timezone=True)),
+    # The key's own rate limit; null: its scope's default (docs/operations.md).
+    Column("rate_capacity", Integer, comment="Bucket size in cost points; null: scope default."),
+    Column("rate_restore", Integer, comment="Points restored per second; null: scope default."),
     CheckConstraint(_in("scope", Scope), name="scope"),
     CheckConstraint("length(btrim(name)) > 0", name="name_not_blank"),
+    CheckConstraint(
+        "(rate_capacity IS NULL) = (rate_restore IS NULL)"
+        " AND coalesce(rate_capacity > 0 AND rate_restore > 0, true)",
+        name="rate_limit",
+    ),
     comment="API keys. Only a salted SHA-256 of each secret is stored; the non-secret prefix "
     "finds the row.",
 )

@@ -26,7 +26,9 @@ from graphql import (
     parse,
     specified_rules,
 )
-from strawberry.schema.schema import validate_document
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule, validate
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from service.caching import WeightedLru, digest
 from service.config import Settings
@@ -39,6 +41,7 @@ from service.gateway.errors import (
     Refusal,
     too_complex,
 )
+from service.gateway.production import introspection_enabled, suggestions_enabled
 
 # A parsed document holds a few dozen Python objects per token; this is a generous estimate of
 # its bytes per character of source, used to weigh cache entries.
@@ -67,12 +70,21 @@ def _locations(error: GraphQLError) -> list[dict[str, int]] | None:
     return [{"line": loc.line, "column": loc.column} for loc in error.locations]
 
 
+def validation_rules(settings: Settings) -> tuple[type[ASTValidationRule], ...]:
+    """graphql-core's rules and strawberry's, and no introspection where it is switched off."""
+    rules = (*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule)
+    if introspection_enabled(settings):
+        return rules
+    return (*rules, NoSchemaIntrospectionCustomRule)
+
+
 class Documents:
     """Parses and validates documents for one schema, within the configured limits."""
 
     def __init__(self, schema: GraphQLSchema, settings: Settings) -> None:
         self.schema = schema
         self.settings = settings
+        self.rules = validation_rules(settings)
         self._cache: WeightedLru[bytes, Document | Refusal] = WeightedLru(
             settings.plan_cache_bytes // 2
         )
@@ -121,7 +133,9 @@ class Documents:
                 s.max_expanded_fields,
                 "Fields selected once fragments are expanded",
             )
-        errors = validate_document(self.schema, node, tuple(specified_rules))
+        errors = validate(
+            self.schema, node, self.rules, hide_suggestions=not suggestions_enabled(s)
+        )
         if errors:
             first = errors[0]
             raise Refusal(

@@ -10,6 +10,7 @@ import asyncio
 import logging
 from typing import Any
 
+import asyncpg
 import strawberry
 from graphql import GraphQLError, OperationType
 from graphql.execution.values import get_variable_values
@@ -21,6 +22,7 @@ from service.auth.keys import AuthError
 from service.caching import digest
 from service.compiler.plan import Compiler
 from service.config import Settings
+from service.faults import UNAVAILABLE_ERRORS
 from service.gateway import access, as_of_header, execute
 from service.gateway.body import check_text, decode_json, read_limited
 from service.gateway.cost import check_cost
@@ -34,9 +36,12 @@ from service.gateway.errors import (
     Refusal,
     bad_request,
 )
+from service.gateway.guard import refusal_outcome, timed_out, unexpected
 from service.gateway.http_cache import mark_get
 from service.gateway.inputs import check_inputs
 from service.gateway.persisted import ID_FIELDS, PersistedDocuments
+from service.gateway.pricing import Pricing, Ticket, data_of, with_extensions
+from service.gateway.production import suggestions_enabled
 from service.gateway.responses import (
     JSON,
     encode,
@@ -44,7 +49,8 @@ from service.gateway.responses import (
     refusal_response,
     respond,
 )
-from service.schema.errors import UNAVAILABLE_ERRORS
+from service.schema.errors import out_of_range
+from service.telemetry.context import note
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +67,7 @@ class GraphQLGateway:
         self.documents = Documents(schema._schema, settings)
         self.compiler = Compiler(schema, settings) if settings.compiler else None
         self.persisted = PersistedDocuments(settings)
+        self.pricing = Pricing(schema._schema, settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] not in PATHS or not self._ours(scope):
@@ -83,12 +90,15 @@ class GraphQLGateway:
             media_type = negotiate(request.headers)
         except Refusal as refusal:
             return refusal_response(refusal, JSON)
+        note(graphql=True)
         try:
             async with asyncio.timeout(self.settings.request_deadline_ms / 1000):
                 return await self._handle(request, media_type)
         except Refusal as refusal:
+            refusal_outcome(refusal)
             return self._refused(request, refusal, media_type)
         except TimeoutError:
+            timed_out("deadline")
             return self._refused(
                 request,
                 Refusal(
@@ -99,6 +109,8 @@ class GraphQLGateway:
                 ),
                 media_type,
             )
+        except Exception as exc:  # a fault of the service: logged, answered without internals
+            return refusal_response(unexpected(exc), media_type)
 
     def _refused(self, request: Request, refusal: Refusal, media_type: str) -> Response:
         response = refusal_response(refusal, media_type)
@@ -162,12 +174,22 @@ class GraphQLGateway:
             raise Refusal(exc.code, exc.message, status=exc.http_status) from None
         check_inputs(document, definition, variables, self.settings)
         coerced = get_variable_values(
-            self.schema._schema, definition.variable_definitions or (), variables
+            self.schema._schema,
+            definition.variable_definitions or (),
+            variables,
+            hide_suggestions=not suggestions_enabled(self.settings),
         )
         if isinstance(coerced, list):
             first = coerced[0]
             raise Refusal(BAD_USER_INPUT, first.message)
-        check_cost(self.schema._schema, definition, document.fragments, variables, self.settings)
+        cost = check_cost(
+            self.schema._schema, definition, document.fragments, variables, self.settings
+        )
+        note(
+            operation=definition.name.value if definition.name else None,
+            operation_type=definition.operation.value,
+        )
+        ticket = await self.pricing.charge(request, principal, cost.nodes, state.pool)
         operation = execute.Operation(
             key=digest(query),
             query=query,
@@ -184,15 +206,31 @@ class GraphQLGateway:
             if self.compiler is not None and state.statement_log is None:
                 body = await execute.compiled(self.compiler, state.pool, operation, self.settings)
                 if body is not None:
-                    response = respond(body, media_type=media_type, executor="compiled")
+                    note(executor="compiled", outcome="ok")
+                    priced = await self.pricing.settle(ticket, operation, data_of(body), "compiled")
+                    response = respond(
+                        with_extensions(body, {"cost": priced.cost}),
+                        media_type=media_type,
+                        executor="compiled",
+                        headers=priced.headers,
+                    )
                     return self._cached(request, response, public)
+            note(executor="resolvers")
             result = await execute.resolved(
                 self.schema, request, self.settings, principal, operation
             )
         except UNAVAILABLE_ERRORS as exc:
             log.warning("database unavailable: %r", exc)
             raise _unavailable() from None
-        return self._cached(request, self._result(result, media_type), public and not result.errors)
+        except asyncpg.DataError as exc:
+            raise Refusal(BAD_USER_INPUT, out_of_range(exc)) from None
+        except asyncpg.QueryCanceledError:
+            timed_out("statement")
+            raise Refusal(
+                TIMEOUT, "The query took too long and was cancelled.", status=504
+            ) from None
+        response = await self._result(result, media_type, ticket, operation)
+        return self._cached(request, response, public and not result.errors)
 
     def _cached(self, request: Request, response: Response, cacheable: bool) -> Response:
         if request.method != "GET":
@@ -210,13 +248,22 @@ class GraphQLGateway:
             log.warning("database unavailable: %r", exc)
             raise _unavailable() from None
 
-    def _result(self, result: execute.Result, media_type: str) -> Response:
+    async def _result(
+        self,
+        result: execute.Result,
+        media_type: str,
+        ticket: Ticket,
+        operation: execute.Operation,
+    ) -> Response:
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [_formatted(e) for e in result.errors]
-        if result.extensions:
-            body["extensions"] = result.extensions
-        return respond(encode(body), media_type=media_type, executor="resolvers")
+        note(outcome="errors" if result.errors else "ok")
+        priced = await self.pricing.settle(ticket, operation, result.data, "resolvers")
+        body["extensions"] = {**(result.extensions or {}), "cost": priced.cost}
+        return respond(
+            encode(body), media_type=media_type, executor="resolvers", headers=priced.headers
+        )
 
 
 def _formatted(error: GraphQLError) -> dict[str, Any]:

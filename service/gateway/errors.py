@@ -27,6 +27,8 @@ PERSISTED_DOCUMENT_REQUIRED = "PERSISTED_DOCUMENT_REQUIRED"
 # Execution-level codes the gateway itself produces.
 TIMEOUT = "TIMEOUT"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+THROTTLED = "THROTTLED"
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
 class Refusal(Exception):
@@ -53,6 +55,8 @@ class Refusal(Exception):
         self.request_level = request_level
         self.locations = locations
         self.details = details
+        # Response headers that go with the refusal (a throttled request's rate-limit state).
+        self.headers: dict[str, str] = {}
 
     def error(self) -> dict[str, Any]:
         error: dict[str, Any] = {"message": self.message}

@@ -84,7 +84,7 @@ def respond(
 def refusal_response(refusal: Refusal, media_type: str) -> Response:
     """A request refused before execution: no ``data``, one coded error."""
     status = refusal.status if refusal.request_level or media_type == GRAPHQL_RESPONSE else 200
-    headers = {}
+    headers = dict(refusal.headers)
     if refusal.status == 503:
         headers["retry-after"] = "1"
     if refusal.status == 405:

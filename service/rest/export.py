@@ -25,6 +25,7 @@ from starlette.responses import Response, StreamingResponse
 from service.auth.keys import AuthError, require
 from service.config import Settings
 from service.domain import Scope
+from service.faults import UNAVAILABLE_ERRORS
 from service.gateway.access import principal_of
 from service.ingest.bulk.export import _records
 from service.ingest.bulk.format import (
@@ -35,7 +36,6 @@ from service.ingest.bulk.format import (
     header_record,
 )
 from service.rest import problems
-from service.schema.errors import UNAVAILABLE_ERRORS
 
 EXPORT_PATH = "/api/v1/export"
 JSONL, CSV = "jsonl", "csv"

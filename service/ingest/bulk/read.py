@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -53,6 +54,19 @@ async def _lines(chunks: AsyncIterable[bytes]) -> AsyncIterator[tuple[int, bytes
         yield number + 1, rest, False
 
 
+# A \u escape of a UTF-16 surrogate: the only way a JSON line can carry an unpaired one, which
+# PostgreSQL (and any UTF-8 encoder) refuses.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _encodable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class Marker:
     """A header or end record: it frames the records instead of being one."""
@@ -80,6 +94,10 @@ def parse_line(raw: bytes, terminated: bool) -> Parsed | None:
         return LineError(f"malformed JSON: {exc}")
     if not isinstance(value, dict):
         return LineError(f"expected a JSON object, got {type(value).__name__}")
+    if _SURROGATE_ESCAPE.search(raw) and not _encodable(value):
+        return LineError(
+            "a string holds an unpaired UTF-16 surrogate (a lone \\ud800-\\udfff escape)"
+        )
     kind = value.get("type")
     if kind in (HEADER_TYPE, END_TYPE):
         return Marker(kind, value)

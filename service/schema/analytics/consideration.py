@@ -8,6 +8,7 @@ from typing import TypeVar
 import strawberry
 
 from service.analytics import consideration as c
+from service.schema.analytics import weights
 from service.schema.analytics.common import (
     SCOPE,
     UsdAmountRange,
@@ -236,11 +237,12 @@ class StartupDependencies:
 @strawberry.type
 class ConsiderationQuery:
     @strawberry.field(
+        metadata=weights.MIX,
         description="What investments were paid with — cash, cloud credits, traffic promotion, "
         "services, other — in USD ranges, never a false point value. Scope: an `investor`, a "
         "start-up (`organization`), a `provider` of credits (with its subsidiaries), any "
         f"combination, or the whole market. {SCOPE} `first` (1-100, default 10) bounds "
-        "`investments`."
+        "`investments`.",
     )
     async def consideration_mix(
         self,
@@ -279,10 +281,11 @@ class ConsiderationQuery:
         )
 
     @strawberry.field(
+        metadata=weights.ROUND_TRIP,
         description="A provider's round-trip exposure (F6): investments its corporate family "
         "paid in credits or services the family itself provides, how much is held in escrow "
         "and booked as the provider's revenue, each line's share of the start-up's round, and "
-        f"the claims behind each figure. {SCOPE} `first` (1-100, default 20) bounds `lines`."
+        f"the claims behind each figure. {SCOPE} `first` (1-100, default 20) bounds `lines`.",
     )
     async def round_trip_exposure(
         self,
@@ -317,10 +320,11 @@ class ConsiderationQuery:
         )
 
     @strawberry.field(
+        metadata=weights.DEPENDENCIES,
         description="A start-up's compute and platform dependencies: which backers pay it in "
         'whose credits or services, cash that must be spent on a platform ("must be spent on '
         'Azure", F5), and CLOUD_PROVIDER_OF relationships. `first` (1-100, default 20) bounds '
-        "`lines`."
+        "`lines`.",
     )
     async def dependencies(
         self, info: Info, startup: str, first: int | None = None

@@ -8,6 +8,7 @@ from typing import Annotated, TypeVar
 import strawberry
 
 from service.analytics import network as n
+from service.schema.analytics import weights
 from service.schema.analytics.common import (
     answer,
     first_of,
@@ -95,9 +96,10 @@ class InvestmentPath:
 @strawberry.type
 class NetworkQuery:
     @strawberry.field(
+        metadata=weights.CO_INVESTORS,
         description="Who invests next to an organization: each co-investor with the number of "
         "rounds shared and the first and last shared dates. `first` (1-100, default 20) bounds "
-        "`nodes`."
+        "`nodes`.",
     )
     async def co_investors(
         self, info: Info, organization: str, first: int | None = None
@@ -119,13 +121,14 @@ class NetworkQuery:
         )
 
     @strawberry.field(
+        metadata=weights.INVESTMENT_PATH,
         description="The shortest chain of investments between two organizations (by slug), "
         f"each step a real investment walked either way, at most `maxDepth` (1-{n.MAX_DEPTH}, "
         "default 4) steps. Searched breadth-first from both ends, one level at a time; to stay "
         f"interactive each organization contributes at most {n.FANOUT_CAP} investments per "
         f"direction (its newest) and a level keeps at most {n.FRONTIER_CAP} organizations, "
         "which caps the fan-out through the busiest investors; `truncated` tells when a cap cut "
-        "the search."
+        "the search.",
     )
     async def investment_path(
         self,

@@ -8,6 +8,7 @@ from typing import TypeVar
 import strawberry
 
 from service.analytics import portfolio as p
+from service.schema.analytics import weights
 from service.schema.analytics.common import (
     UsdAmountRange,
     answer,
@@ -114,10 +115,11 @@ class Portfolio:
 @strawberry.type
 class PortfolioQuery:
     @strawberry.field(
+        metadata=weights.PORTFOLIO,
         description="An investor's portfolio: each start-up with the rounds joined, committed "
         "amounts, latest known valuation and implied stake-value range, and exposure by country "
         "and sector. `first` (1-100, default 20) bounds `holdings`; totals and exposure cover "
-        "every holding."
+        "every holding.",
     )
     async def portfolio(self, info: Info, investor: str, first: int | None = None) -> Portfolio:
         limit = first_of(first, 20)

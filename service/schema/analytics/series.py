@@ -9,6 +9,7 @@ import strawberry
 
 from service.analytics import series as s
 from service.repository.rounds import FUNDING_ROUND
+from service.schema.analytics import weights
 from service.schema.analytics.common import (
     UsdAmountRange,
     answer,
@@ -107,13 +108,14 @@ def _series(points: list[s.SeriesPoint]) -> list[FundingPeriod]:
 @strawberry.type
 class SeriesQuery:
     @strawberry.field(
+        metadata=weights.SERIES,
         description="Funding by month, quarter or year: rounds, amount raised as a USD range, "
         "undisclosed rounds, and the non-cash share of the consideration (valuing every "
         "component is most of the cost: it is computed only when `nonCashShare` is selected). "
         "`filter` chooses "
         "rounds exactly as `fundingRounds` does; rounds dated more coarsely than the interval "
         f"count only in `possibleRoundCount` and the amount's max. At most {s.MAX_BUCKETS} "
-        "periods."
+        "periods.",
     )
     async def funding_time_series(
         self,
@@ -131,10 +133,11 @@ class SeriesQuery:
         return FundingSeries(periods=_series(found.points), undated_count=found.undated_count)
 
     @strawberry.field(
+        metadata=weights.LEAGUE,
         description="Investor league tables per month, quarter or year, ranked by deal count, "
         "disclosed amount or leads, over rounds `filter` chooses (as `fundingRounds` does) and "
         "certainly dated in the period. `first` (1-100, default 10) investors per period, at "
-        f"most {s.MAX_LEAGUE_PERIODS} periods."
+        f"most {s.MAX_LEAGUE_PERIODS} periods.",
     )
     async def investor_league_tables(
         self,
