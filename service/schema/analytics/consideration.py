@@ -30,7 +30,9 @@ from service.schema.common import (
     partial_date,
 )
 from service.schema.context import Info
+from service.schema.costs import cost
 from service.schema.filters import DateRangeFilter
+from service.schema.history import AsOf
 from service.schema.nodes import load_objects
 from service.schema.organizations import Organization
 from service.schema.rounds import ConsiderationComponent, FundingRound, Investment
@@ -240,7 +242,9 @@ class ConsiderationQuery:
         "services, other — in USD ranges, never a false point value. Scope: an `investor`, a "
         "start-up (`organization`), a `provider` of credits (with its subsidiaries), any "
         f"combination, or the whole market. {SCOPE} `first` (1-100, default 10) bounds "
-        "`investments`."
+        "`investments`.",
+        # Five kinds and up to `first` investments.
+        metadata=cost(items=lambda a: 5 + (a.get("first") or 10)),
     )
     async def consideration_mix(
         self,
@@ -250,6 +254,7 @@ class ConsiderationQuery:
         provider: str | None = None,
         period: DateRangeFilter | None = None,
         first: int | None = None,
+        as_of: AsOf = None,
     ) -> ConsiderationMix:
         scope = c.MixScope(
             investors=[investor] if investor is not None else [],
@@ -282,7 +287,8 @@ class ConsiderationQuery:
         description="A provider's round-trip exposure (F6): investments its corporate family "
         "paid in credits or services the family itself provides, how much is held in escrow "
         "and booked as the provider's revenue, each line's share of the start-up's round, and "
-        f"the claims behind each figure. {SCOPE} `first` (1-100, default 20) bounds `lines`."
+        f"the claims behind each figure. {SCOPE} `first` (1-100, default 20) bounds `lines`.",
+        metadata=cost(items="first", default_items=20),
     )
     async def round_trip_exposure(
         self,
@@ -290,6 +296,7 @@ class ConsiderationQuery:
         provider: str,
         period: DateRangeFilter | None = None,
         first: int | None = None,
+        as_of: AsOf = None,
     ) -> RoundTripExposure:
         chosen = period_of(period)
         limit = first_of(first, 20)
@@ -320,10 +327,12 @@ class ConsiderationQuery:
         description="A start-up's compute and platform dependencies: which backers pay it in "
         'whose credits or services, cash that must be spent on a platform ("must be spent on '
         'Azure", F5), and CLOUD_PROVIDER_OF relationships. `first` (1-100, default 20) bounds '
-        "`lines`."
+        "`lines`.",
+        # Lines and the platforms they name: at most twice `first`.
+        metadata=cost(items=lambda a: 2 * (a.get("first") or 20)),
     )
     async def dependencies(
-        self, info: Info, startup: str, first: int | None = None
+        self, info: Info, startup: str, first: int | None = None, as_of: AsOf = None
     ) -> StartupDependencies:
         limit = first_of(first, 20)
         deps = await answer(lambda: c.dependencies(info.context.db, startup, limit))

@@ -19,6 +19,8 @@ from service.schema.common import (
     PartialDate,
 )
 from service.schema.context import Info
+from service.schema.costs import cost
+from service.schema.history import AsOf
 from service.schema.organizations import Organization
 from service.schema.rounds import Investment
 
@@ -97,10 +99,11 @@ class NetworkQuery:
     @strawberry.field(
         description="Who invests next to an organization: each co-investor with the number of "
         "rounds shared and the first and last shared dates. `first` (1-100, default 20) bounds "
-        "`nodes`."
+        "`nodes`.",
+        metadata=cost(items="first", default_items=20),
     )
     async def co_investors(
-        self, info: Info, organization: str, first: int | None = None
+        self, info: Info, organization: str, first: int | None = None, as_of: AsOf = None
     ) -> CoInvestors:
         limit = first_of(first, 20)
         found = await answer(lambda: n.co_investors(info.context.db, organization, limit))
@@ -125,7 +128,9 @@ class NetworkQuery:
         f"interactive each organization contributes at most {n.FANOUT_CAP} investments per "
         f"direction (its newest) and a level keeps at most {n.FRONTIER_CAP} organizations, "
         "which caps the fan-out through the busiest investors; `truncated` tells when a cap cut "
-        "the search."
+        "the search.",
+        # One statement per level, and a step per level found.
+        metadata=cost(weight=10, items="maxDepth", default_items=n.MAX_DEPTH),
     )
     async def investment_path(
         self,
@@ -138,6 +143,7 @@ class NetworkQuery:
         max_depth: Annotated[
             int, strawberry.argument(description="Most steps allowed (1 to 4).")
         ] = n.MAX_DEPTH,
+        as_of: AsOf = None,
     ) -> InvestmentPath:
         found = await answer(lambda: n.shortest_path(info.context.db, from_, to, max_depth))
         return InvestmentPath(

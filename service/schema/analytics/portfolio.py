@@ -23,6 +23,8 @@ from service.schema.common import (
     ShareRange,
 )
 from service.schema.context import Info
+from service.schema.costs import cost
+from service.schema.history import AsOf
 from service.schema.organizations import Organization
 from service.schema.rounds import Investment
 from service.values import format_decimal
@@ -117,9 +119,13 @@ class PortfolioQuery:
         description="An investor's portfolio: each start-up with the rounds joined, committed "
         "amounts, latest known valuation and implied stake-value range, and exposure by country "
         "and sector. `first` (1-100, default 20) bounds `holdings`; totals and exposure cover "
-        "every holding."
+        "every holding.",
+        # Holdings up to `first`, and the exposure groups of both dimensions.
+        metadata=cost(items=lambda a: (a.get("first") or 20) + 2 * p.MAX_EXPOSURE_GROUPS),
     )
-    async def portfolio(self, info: Info, investor: str, first: int | None = None) -> Portfolio:
+    async def portfolio(
+        self, info: Info, investor: str, first: int | None = None, as_of: AsOf = None
+    ) -> Portfolio:
         limit = first_of(first, 20)
         found = await answer(lambda: p.portfolio(info.context.db, investor, limit))
         return Portfolio(
