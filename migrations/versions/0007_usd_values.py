@@ -41,7 +41,8 @@ BEGIN
         RETURN;
     END IF;
     -- The rollup cells the rounds were in before the change.
-    SELECT array_agg(month), array_agg(precision) INTO months, precisions
+    SELECT array_agg(date_trunc('month', sort_on)::date), array_agg(precision)
+    INTO months, precisions
     FROM usd_round WHERE round_id = ANY(rounds);
 
     DELETE FROM usd_component WHERE round_id = ANY(rounds);
@@ -88,7 +89,7 @@ BEGIN
     ) fx ON true
     WHERE iv.round_id = ANY(rounds);
 
-    INSERT INTO usd_round (round_id, live, month, precision, raised_usd, raised_fx,
+    INSERT INTO usd_round (round_id, live, sort_on, precision, raised_usd, raised_fx,
                            raised_fx_on, raised_estimated, cash_min, cash_max, other_min,
                            other_max)
     SELECT r.id, r.retired_at IS NULL, r.sort_on, coalesce(r.announced_precision, 'NONE'),
@@ -119,21 +120,23 @@ BEGIN
     FROM (
         SELECT * FROM unnest(months, precisions) AS old(month, precision)
         UNION
-        SELECT month, precision FROM usd_round WHERE round_id = ANY(rounds)
+        SELECT date_trunc('month', sort_on)::date, precision FROM usd_round
+        WHERE round_id = ANY(rounds)
     ) cells;
     DELETE FROM usd_month m USING unnest(months, precisions) AS cells(month, precision)
     WHERE m.month = cells.month AND m.precision = cells.precision;
     INSERT INTO usd_month (month, precision, rounds, valued, estimated, raised_usd, cash_min,
                            cash_max, other_min, other_max)
-    SELECT v.month, v.precision, count(*), count(v.raised_usd),
+    SELECT cells.month, v.precision, count(*), count(v.raised_usd),
            count(*) FILTER (WHERE v.raised_usd IS NOT NULL AND v.raised_estimated),
            coalesce(sum(v.raised_usd), 0), sum(v.cash_min), sum(v.cash_max), sum(v.other_min),
            sum(v.other_max)
     FROM usd_round v
     JOIN unnest(months, precisions) AS cells(month, precision)
-      ON cells.month = v.month AND cells.precision = v.precision
+      ON v.sort_on >= cells.month AND v.sort_on < cells.month + interval '1 month'
+     AND v.precision = cells.precision
     WHERE v.live
-    GROUP BY v.month, v.precision;
+    GROUP BY cells.month, v.precision;
 END
 $fn$;
 """
@@ -263,7 +266,7 @@ def upgrade() -> None:
         'usd_round',
         sa.Column('round_id', sa.BigInteger(), nullable=False),
         sa.Column('live', sa.Boolean(), nullable=False),
-        sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('sort_on', sa.Date(), nullable=False),
         sa.Column('precision', sa.String(length=8), nullable=False),
         sa.Column('raised_usd', _numeric(), nullable=True),
         sa.Column('raised_fx', sa.Numeric(precision=20, scale=10), nullable=True),
@@ -276,7 +279,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('round_id', name=op.f('pk_usd_round')),
         comment='USD value of each funding round (trigger-maintained, migration 0007).',
     )
-    op.create_index('ix_usd_round_month', 'usd_round', ['month', 'precision'], unique=False)
+    op.create_index('ix_usd_round_sort', 'usd_round', ['sort_on', 'precision'], unique=False)
     op.create_table(
         'usd_investment',
         sa.Column('investment_id', sa.BigInteger(), nullable=False),
@@ -326,7 +329,7 @@ def upgrade() -> None:
         sa.Column('other_min', _numeric(), nullable=False),
         sa.Column('other_max', _numeric(), nullable=False),
         sa.PrimaryKeyConstraint('month', 'precision', name=op.f('pk_usd_month')),
-        comment='Live rounds by the first day of their date and its precision, with their USD '
+        comment='Live rounds by the month of their date and its precision, with their USD '
         'totals (trigger-maintained, migration 0007).',
     )
     op.execute(REFRESH)
@@ -365,5 +368,5 @@ def downgrade() -> None:
     op.drop_index('ix_usd_investment_investor', table_name='usd_investment')
     op.drop_index('ix_usd_investment_round', table_name='usd_investment')
     op.drop_table('usd_investment')
-    op.drop_index('ix_usd_round_month', table_name='usd_round')
+    op.drop_index('ix_usd_round_sort', table_name='usd_round')
     op.drop_table('usd_round')

@@ -129,7 +129,7 @@ def _sql(unit: Unit, group_by: list[GroupBy], order: AggregateOrder, filtered: b
         certain = f"{_RANK.format(p='v.precision')} <= {PERIODS[period]}"
         keys.append(
             f"CASE WHEN v.precision = 'NONE' THEN NULL WHEN {certain} "
-            f"THEN date_trunc('{interval}', v.month::timestamp)::date ELSE v.month END"
+            f"THEN date_trunc('{interval}', v.sort_on::timestamp)::date ELSE v.sort_on END"
         )
         keys.append(
             f"CASE WHEN v.precision = 'NONE' THEN NULL WHEN {certain} THEN '{period.value}' "

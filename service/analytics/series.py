@@ -51,15 +51,11 @@ _LENGTH = (
 # the columns of the monthly rollup (usd_month): rounds by the first day of their date and its
 # precision ('NONE' for undated rounds).
 BUCKETED = f"""
--- Rounds that can reach the period: a round dated to its year starts up to a year before the
--- first bucket it overlaps.
 placed AS (
     SELECT m.*, (m.month + {_LENGTH.format(p="m.precision")})::date AS stop,
            {_RANK.format(p="m.precision")} <= $2 AS certain
     FROM src m
     WHERE m.precision <> 'NONE'
-      AND m.month >= coalesce($3::date - interval '1 year', '-infinity'::timestamp)
-      AND m.month <= coalesce($4::date, 'infinity'::date)
 ),
 bucketed AS (
     SELECT * FROM (
@@ -96,35 +92,52 @@ series AS (
     FROM bucketed b
     GROUP BY b.bucket
 )
-SELECT s.*,
-       (SELECT coalesce(sum(rounds), 0) FROM src WHERE precision = 'NONE') AS undated
-FROM series s ORDER BY bucket
+-- One row at least, so that the undated count comes even with no period (bucket NULL then).
+SELECT s.*, u.undated
+FROM (SELECT coalesce(sum(rounds), 0) AS undated FROM src WHERE precision = 'NONE') u
+LEFT JOIN series s ON true
+ORDER BY s.bucket
 LIMIT {MAX_BUCKETS + 1}
 """
 
 # The rollup of the chosen rounds, from their values (the filtered or as-of case).
 ROUNDS_ROLLUP = """
 src AS (
-    SELECT month, precision, count(*) AS rounds, count(raised_usd) AS valued,
+    SELECT date_trunc('month', sort_on)::date AS month, precision, count(*) AS rounds,
+           count(raised_usd) AS valued,
            count(*) FILTER (WHERE raised_usd IS NOT NULL AND raised_estimated) AS estimated,
            coalesce(sum(raised_usd), 0) AS raised_usd, sum(cash_min) AS cash_min,
            sum(cash_max) AS cash_max, sum(other_min) AS other_min, sum(other_max) AS other_max
     FROM v_round
-    GROUP BY month, precision
+    GROUP BY 1, precision
 )"""
 
 
-# Rounds that are undated or can reach the period $3..$4 (see `placed`).
+# Rounds that are undated or can reach the period $3..$4: a round dated to its year starts up
+# to a year before the first bucket it overlaps; one announced after the period's end is out
+# even if its bucket is not.
 REACHING = (
     "(r.announced_on IS NULL OR (r.sort_on >= coalesce($3::date - interval '1 year', "
     "'-infinity'::timestamp) AND r.sort_on <= coalesce($4::date, 'infinity'::date)))"
 )
 
 
-def _sources(rounds: Select[Any] | None, stored: bool) -> str:
-    """The CTEs up to `src`; with `{sub}` for the filtered ids when ``rounds`` is given."""
-    if rounds is None and stored:
-        return "src AS (SELECT * FROM usd_month)"
+# The same on the monthly rollup, exact when the period ends on a month's last day.
+REACHING_MONTH = (
+    "(m.month >= date_trunc('month', coalesce($3::date - interval '1 year', "
+    "'-infinity'::timestamp)) AND m.month <= coalesce($4::date, 'infinity'::date))"
+)
+
+
+def _month_aligned(period: Period) -> bool:
+    return period.end is None or (period.end + dt.timedelta(days=1)).day == 1
+
+
+def _sources(rounds: Select[Any] | None, stored: bool, period: Period) -> str:
+    """The CTEs up to `src`; with `{sub}` for the filtered ids when ``rounds`` is given. All
+    rounds, as kept, over a period ending with a month: the monthly rollup alone."""
+    if rounds is None and stored and _month_aligned(period):
+        return f"src AS (SELECT * FROM usd_month m WHERE m.precision = 'NONE' OR {REACHING_MONTH})"
     chosen = REACHING if rounds is None else f"r.id IN (SELECT id FROM ids) AND {REACHING}"
     ids = "" if rounds is None else "ids AS ({sub}),"
     return f"{ids} {value_sources(stored, chosen)}, {ROUNDS_ROLLUP}"
@@ -177,7 +190,7 @@ async def funding_series(
     None for all of them, which the monthly rollup answers without reading a round."""
     await interactive(db)
     stored = as_of(db) is None
-    template = f"WITH {_sources(rounds, stored)}, {BUCKETED}, {SERIES_TAIL}"
+    template = f"WITH {_sources(rounds, stored, period)}, {BUCKETED}, {SERIES_TAIL}"
     if rounds is None:
         sql, args = template, _args(interval, period)
     else:
@@ -190,6 +203,8 @@ async def funding_series(
         )
     points = []
     for r in rows:
+        if r["bucket"] is None:
+            continue
         has_mix = r["cash_max"] + r["other_max"] > 0
         points.append(
             SeriesPoint(
@@ -205,28 +220,16 @@ async def funding_series(
                 non_cash_share_max=_share(r["other_max"], r["cash_min"]) if has_mix else None,
             )
         )
-    undated = int(rows[0]["undated"]) if rows else await _undated(db, rounds, stored)
-    return FundingSeries(points, undated)
-
-
-async def _undated(db: Db, rounds: Select[Any] | None, stored: bool) -> int:
-    template = f"WITH {_sources(rounds, stored)} SELECT coalesce(sum(rounds), 0) AS n FROM src "
-    template += "WHERE precision = 'NONE'"
-    if rounds is None:
-        rows = await db.fetch_sql(template, [])
-    else:
-        sql, args = embed(_ids(rounds), template, [])
-        rows = await db.fetch_sql(sql, args)
-    return int(rows[0]["n"])
+    return FundingSeries(points, int(rows[0]["undated"]))
 
 
 LEAGUE_SQL = f"""
 certain AS (
-    SELECT v.round_id, date_trunc($1, v.month::timestamp)::date AS bucket
+    SELECT v.round_id, date_trunc($1, v.sort_on::timestamp)::date AS bucket
     FROM v_round v
     WHERE v.precision <> 'NONE' AND {_RANK.format(p="v.precision")} <= $2
-      AND ($3::date IS NULL OR v.month >= date_trunc($1, $3::date::timestamp))
-      AND ($4::date IS NULL OR v.month <= $4::date)
+      AND ($3::date IS NULL OR v.sort_on >= date_trunc($1, $3::date::timestamp))
+      AND ($4::date IS NULL OR v.sort_on <= $4::date)
 ),
 deals AS (
     SELECT c.bucket, i.investor_id, count(*) AS deals, count(*) FILTER (WHERE i.is_lead) AS leads,
@@ -281,9 +284,14 @@ async def league_tables(
     first: int,
 ) -> list[LeaguePeriod]:
     await interactive(db)
-    chosen = REACHING if rounds is None else f"r.id IN (SELECT id FROM ids) AND {REACHING}"
+    stored = as_of(db) is None
+    # `certain` bounds the kept rounds by date through their index; the rest need the bound.
+    if rounds is None:
+        chosen = "true" if stored else REACHING
+    else:
+        chosen = f"r.id IN (SELECT id FROM ids) AND {REACHING}"
     ids = "" if rounds is None else "ids AS ({sub}),"
-    template = f"WITH {ids} {value_sources(as_of(db) is None, chosen)}, {LEAGUE_SQL}"
+    template = f"WITH {ids} {value_sources(stored, chosen)}, {LEAGUE_SQL}"
     args = [*_args(interval, period), ranking.value, first]
     if rounds is None:
         sql = template

@@ -33,7 +33,7 @@ def _fx(currency: str, on: str, alias: str) -> str:
 # is a condition on `r` choosing the rounds to value.
 COMPUTED = f"""
 v_round_base AS (
-    SELECT r.id AS round_id, true AS live, r.sort_on AS month,
+    SELECT r.id AS round_id, true AS live, r.sort_on,
            coalesce(r.announced_precision, 'NONE') AS precision,
            round(r.raised_amount * fx.usd_per_unit, 2) AS raised_usd,
            fx.usd_per_unit AS raised_fx, fx.rate_on AS raised_fx_on,
@@ -70,7 +70,7 @@ v_component AS (
     {_fx("c.value_currency", "iv.announced_on", "fx")}
 ),
 v_round AS (
-    SELECT r.round_id, r.live, r.month, r.precision, r.raised_usd, r.raised_fx, r.raised_fx_on,
+    SELECT r.round_id, r.live, r.sort_on, r.precision, r.raised_usd, r.raised_fx, r.raised_fx_on,
            r.raised_estimated,
            coalesce(m.cash_min, 0) AS cash_min, coalesce(m.cash_max, 0) AS cash_max,
            coalesce(m.other_min, 0) AS other_min, coalesce(m.other_max, 0) AS other_max
@@ -101,11 +101,12 @@ v_component AS NOT MATERIALIZED (
 
 MONTHS_COMPUTED = """
 v_month AS (
-    SELECT month, precision, count(*) AS rounds, count(raised_usd) AS valued,
+    SELECT date_trunc('month', sort_on)::date AS month, precision, count(*) AS rounds,
+           count(raised_usd) AS valued,
            count(*) FILTER (WHERE raised_usd IS NOT NULL AND raised_estimated) AS estimated,
            coalesce(sum(raised_usd), 0) AS raised_usd, sum(cash_min) AS cash_min,
            sum(cash_max) AS cash_max, sum(other_min) AS other_min, sum(other_max) AS other_max
-    FROM v_round GROUP BY month, precision
+    FROM v_round GROUP BY 1, precision
 )"""
 
 

@@ -716,7 +716,8 @@ usd_round = Table(
     metadata,
     Column("round_id", BigInteger, primary_key=True),
     Column("live", Boolean, nullable=False),
-    Column("month", Date, nullable=False),
+    # The round's date (the first day of its period; 0001-01-01 when undated).
+    Column("sort_on", Date, nullable=False),
     Column("precision", String(8), nullable=False),
     Column("raised_usd", _USD),
     Column("raised_fx", Numeric(20, 10)),
@@ -726,7 +727,7 @@ usd_round = Table(
     Column("cash_max", _USD, nullable=False),
     Column("other_min", _USD, nullable=False),
     Column("other_max", _USD, nullable=False),
-    Index("ix_usd_round_month", "month", "precision"),
+    Index("ix_usd_round_sort", "sort_on", "precision"),
     comment="USD value of each funding round (trigger-maintained, migration 0007).",
 )
 
@@ -778,6 +779,6 @@ usd_month = Table(
     Column("cash_max", _USD, nullable=False),
     Column("other_min", _USD, nullable=False),
     Column("other_max", _USD, nullable=False),
-    comment="Live rounds by the first day of their date and its precision, with their USD "
+    comment="Live rounds by the month of their date and its precision, with their USD "
     "totals (trigger-maintained, migration 0007).",
 )

@@ -365,3 +365,41 @@ async def test_as_of_answers_equal_what_was_answered_then(
     # And the history computation agrees with the kept values at the present too.
     latest: dt.datetime = await conn.fetchval("SELECT clock_timestamp()")
     assert await query_data(market_api, ANSWERS, {"asOf": latest.isoformat()}) == now
+
+
+EVERY_ANALYTIC = """
+query($asOf: DateTime) {
+  considerationMix(investor: "alibaba", asOf: $asOf) {
+    investmentCount byKind { kind usd { min max } }
+  }
+  roundTripExposure(provider: "alibaba", asOf: $asOf) { lineCount usd { min max } }
+  dependencies(startup: "moonshot-ai", asOf: $asOf) { lineCount platforms { usd { min max } } }
+  coInvestors(organization: "alibaba", asOf: $asOf) { totalCount roundsJoined }
+  investmentPath(from: "moonshot-ai", to: "zhipu-ai", asOf: $asOf) { found length }
+  portfolio(investor: "alibaba", asOf: $asOf) { holdingCount impliedValue { min max } }
+  fundingTimeSeries(interval: QUARTER, asOf: $asOf) { undatedCount periods { start roundCount } }
+  investorLeagueTables(interval: YEAR, asOf: $asOf) { start entries { deals } }
+  fundingRoundsAggregate(groupBy: [YEAR], asOf: $asOf) { nodes { count amountUsd { min } } }
+  investmentsAggregate(groupBy: [LEAD], asOf: $asOf) { nodes { count amountUsd { max } } }
+}
+"""
+
+
+EMPTY_THEN = """
+query($asOf: DateTime) {
+  fundingTimeSeries(interval: QUARTER, asOf: $asOf) { undatedCount periods { start roundCount } }
+  investorLeagueTables(interval: YEAR, asOf: $asOf) { start entries { deals } }
+  fundingRoundsAggregate(groupBy: [YEAR], asOf: $asOf) { nodes { count amountUsd { min } } }
+}
+"""
+
+
+async def test_every_analytic_reads_as_of_a_recorded_time(api: Api) -> None:
+    now = await query_data(api, EVERY_ANALYTIC, {"asOf": None})
+    recorded = dt.datetime.now(dt.UTC).isoformat()
+    assert await query_data(api, EVERY_ANALYTIC, {"asOf": recorded}) == now
+    # Before the article was loaded nothing was recorded: the same questions have empty answers.
+    before = await query_data(api, EMPTY_THEN, {"asOf": "2000-01-01T00:00:00Z"})
+    assert before["fundingTimeSeries"] == {"undatedCount": 0, "periods": []}
+    assert before["fundingRoundsAggregate"]["nodes"] == []
+    assert before["investorLeagueTables"] == []
