@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Select
 
 from service.analytics.common import AnalyticsInputError, Period, UsdRange, embed, interactive
-from service.analytics.consideration import valued_components
+from service.analytics.values import as_of, value_sources
 from service.db.tables import funding_round
 from service.repository.db import Db
 
@@ -47,42 +47,26 @@ _LENGTH = (
     "WHEN 'QUARTER' THEN interval '3 months' ELSE interval '1 year' END"
 )
 
-# $1 the interval ('month' | 'quarter' | 'year'), $2 its rank, $3/$4 the period, {sub} the
-# filtered rounds.
-PLACED_ROUNDS = f"""
--- Only the ids come from the filter, so the SQL reads the columns it names and nothing else.
-ids AS ({{sub}}),
--- Dated rounds that can reach the period: a round dated to its year starts up to a year
--- before the first bucket it overlaps. The bounds on sort_on let its index find them.
-chosen AS (
-    SELECT * FROM funding_round
-    WHERE id IN (SELECT id FROM ids) AND announced_on IS NOT NULL
-      AND sort_on >= coalesce($3::date - interval '1 year', '-infinity'::timestamp)
-      AND sort_on <= coalesce($4::date, 'infinity'::date)
-),
+# $1 the interval ('month' | 'quarter' | 'year'), $2 its rank, $3/$4 the period; `src` has
+# the columns of the monthly rollup (usd_month): rounds by the first day of their date and its
+# precision ('NONE' for undated rounds).
+BUCKETED = f"""
 placed AS (
-    SELECT fr.id, fr.announced_on,
-           (fr.announced_on + {_LENGTH.format(p="fr.announced_precision")})::date AS stop,
-           {_RANK.format(p="fr.announced_precision")} <= $2 AS certain,
-           round(fr.raised_amount * fx.usd_per_unit, 2) AS raised_usd, fr.raised_estimated
-    FROM chosen fr
-    LEFT JOIN LATERAL (
-        SELECT f.usd_per_unit FROM fx_rate f
-        WHERE f.currency = fr.raised_currency AND f.rate_on <= fr.announced_on
-        ORDER BY f.rate_on DESC LIMIT 1
-    ) fx ON true
-    WHERE fr.announced_on IS NOT NULL
+    SELECT m.*, (m.month + {_LENGTH.format(p="m.precision")})::date AS stop,
+           {_RANK.format(p="m.precision")} <= $2 AS certain
+    FROM src m
+    WHERE m.precision <> 'NONE'
 ),
 bucketed AS (
     SELECT * FROM (
-        SELECT p.*, date_trunc($1, p.announced_on::timestamp)::date AS bucket
+        SELECT p.*, date_trunc($1, p.month::timestamp)::date AS bucket
         FROM placed p WHERE p.certain
         UNION ALL
         -- Only rounds dated more coarsely than the interval span several buckets.
         SELECT p.*, b.bucket::date
         FROM placed p
         CROSS JOIN LATERAL generate_series(
-            date_trunc($1, p.announced_on::timestamp), (p.stop - 1)::timestamp,
+            date_trunc($1, p.month::timestamp), (p.stop - 1)::timestamp,
             CASE $1 WHEN 'quarter' THEN interval '3 months' WHEN 'year' THEN interval '1 year'
                     ELSE interval '1 month' END) AS b(bucket)
         WHERE NOT p.certain
@@ -92,47 +76,71 @@ bucketed AS (
 )
 """
 
-SERIES_SQL = f"""
-WITH {PLACED_ROUNDS},
-{
-    valued_components(
-        "{with_mix} AND i.round_id IN (SELECT id FROM bucketed WHERE certain)",
-        "NULL",
-        "NULL",
-        "false",
-    )
-},
-round_mix AS (
-    SELECT round_id,
-           sum(usd_min) FILTER (WHERE kind = 'CASH') AS cash_min,
-           sum(usd_max) FILTER (WHERE kind = 'CASH') AS cash_max,
-           sum(usd_min) FILTER (WHERE kind <> 'CASH') AS other_min,
-           sum(usd_max) FILTER (WHERE kind <> 'CASH') AS other_max
-    FROM comp WHERE usd_min IS NOT NULL AND usd_max IS NOT NULL AND {{with_mix}}
-    GROUP BY round_id
-),
+SERIES_TAIL = f"""
 series AS (
     SELECT b.bucket,
-           count(*) FILTER (WHERE b.certain) AS rounds,
-           count(*) AS possible_rounds,
+           coalesce(sum(b.rounds) FILTER (WHERE b.certain), 0) AS rounds,
+           sum(b.rounds) AS possible_rounds,
            coalesce(sum(b.raised_usd) FILTER (WHERE b.certain), 0) AS amount_min,
            coalesce(sum(b.raised_usd), 0) AS amount_max,
-           coalesce(bool_or(b.raised_estimated) FILTER (WHERE b.raised_usd IS NOT NULL), false)
-               AS estimated,
-           count(*) FILTER (WHERE b.certain AND b.raised_usd IS NULL) AS undisclosed,
-           coalesce(sum(m.cash_min) FILTER (WHERE b.certain), 0) AS cash_min,
-           coalesce(sum(m.cash_max) FILTER (WHERE b.certain), 0) AS cash_max,
-           coalesce(sum(m.other_min) FILTER (WHERE b.certain), 0) AS other_min,
-           coalesce(sum(m.other_max) FILTER (WHERE b.certain), 0) AS other_max
-    FROM bucketed b LEFT JOIN round_mix m ON m.round_id = b.id
+           coalesce(bool_or(b.estimated > 0), false) AS estimated,
+           coalesce(sum(b.rounds - b.valued) FILTER (WHERE b.certain), 0) AS undisclosed,
+           coalesce(sum(b.cash_min) FILTER (WHERE b.certain), 0) AS cash_min,
+           coalesce(sum(b.cash_max) FILTER (WHERE b.certain), 0) AS cash_max,
+           coalesce(sum(b.other_min) FILTER (WHERE b.certain), 0) AS other_min,
+           coalesce(sum(b.other_max) FILTER (WHERE b.certain), 0) AS other_max
+    FROM bucketed b
     GROUP BY b.bucket
 )
-SELECT s.*,
-       (SELECT count(*) FROM funding_round
-        WHERE id IN (SELECT id FROM ids) AND announced_on IS NULL) AS undated
-FROM series s ORDER BY bucket
+-- One row at least, so that the undated count comes even with no period (bucket NULL then).
+SELECT s.*, u.undated
+FROM (SELECT coalesce(sum(rounds), 0) AS undated FROM src WHERE precision = 'NONE') u
+LEFT JOIN series s ON true
+ORDER BY s.bucket
 LIMIT {MAX_BUCKETS + 1}
 """
+
+# The rollup of the chosen rounds, from their values (the filtered or as-of case).
+ROUNDS_ROLLUP = """
+src AS (
+    SELECT date_trunc('month', sort_on)::date AS month, precision, count(*) AS rounds,
+           count(raised_usd) AS valued,
+           count(*) FILTER (WHERE raised_usd IS NOT NULL AND raised_estimated) AS estimated,
+           coalesce(sum(raised_usd), 0) AS raised_usd, sum(cash_min) AS cash_min,
+           sum(cash_max) AS cash_max, sum(other_min) AS other_min, sum(other_max) AS other_max
+    FROM v_round
+    GROUP BY 1, precision
+)"""
+
+
+# Rounds that are undated or can reach the period $3..$4: a round dated to its year starts up
+# to a year before the first bucket it overlaps; one announced after the period's end is out
+# even if its bucket is not.
+REACHING = (
+    "(r.announced_on IS NULL OR (r.sort_on >= coalesce($3::date - interval '1 year', "
+    "'-infinity'::timestamp) AND r.sort_on <= coalesce($4::date, 'infinity'::date)))"
+)
+
+
+# The same on the monthly rollup, exact when the period ends on a month's last day.
+REACHING_MONTH = (
+    "(m.month >= date_trunc('month', coalesce($3::date - interval '1 year', "
+    "'-infinity'::timestamp)) AND m.month <= coalesce($4::date, 'infinity'::date))"
+)
+
+
+def _month_aligned(period: Period) -> bool:
+    return period.end is None or (period.end + dt.timedelta(days=1)).day == 1
+
+
+def _sources(rounds: Select[Any] | None, stored: bool, period: Period) -> str:
+    """The CTEs up to `src`; with `{sub}` for the filtered ids when ``rounds`` is given. All
+    rounds, as kept, over a period ending with a month: the monthly rollup alone."""
+    if rounds is None and stored and _month_aligned(period):
+        return f"src AS (SELECT * FROM usd_month m WHERE m.precision = 'NONE' OR {REACHING_MONTH})"
+    chosen = REACHING if rounds is None else f"r.id IN (SELECT id FROM ids) AND {REACHING}"
+    ids = "" if rounds is None else "ids AS ({sub}),"
+    return f"{ids} {value_sources(stored, chosen)}, {ROUNDS_ROLLUP}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,15 +184,17 @@ def _share(part: Decimal, rest: Decimal) -> Decimal | None:
 
 
 async def funding_series(
-    db: Db, rounds: Select[Any], interval: Interval, period: Period, with_mix: bool = True
+    db: Db, rounds: Select[Any] | None, interval: Interval, period: Period
 ) -> FundingSeries:
-    """``rounds`` selects funding rounds (the read API's filtered select); only ids are used."""
+    """``rounds`` selects funding rounds (the read API's filtered select; only ids are used),
+    None for all of them, which the monthly rollup answers without reading a round."""
     await interactive(db)
-    rounds = _ids(rounds)
-    # Valuing every component is most of the cost over long periods: done only when asked
-    # (`with_mix`; a constant false lets the planner skip the whole branch).
-    template = SERIES_SQL.replace("{with_mix}", "true" if with_mix else "false")
-    sql, args = embed(rounds, template, _args(interval, period))
+    stored = as_of(db) is None
+    template = f"WITH {_sources(rounds, stored, period)}, {BUCKETED}, {SERIES_TAIL}"
+    if rounds is None:
+        sql, args = template, _args(interval, period)
+    else:
+        sql, args = embed(_ids(rounds), template, _args(interval, period))
     rows = await db.fetch_sql(sql, args)
     if len(rows) > MAX_BUCKETS:
         raise AnalyticsInputError(
@@ -193,52 +203,42 @@ async def funding_series(
         )
     points = []
     for r in rows:
+        if r["bucket"] is None:
+            continue
         has_mix = r["cash_max"] + r["other_max"] > 0
         points.append(
             SeriesPoint(
                 start=r["bucket"],
                 end=_period_end(r["bucket"], interval),
-                round_count=r["rounds"],
-                possible_round_count=r["possible_rounds"],
+                round_count=int(r["rounds"]),
+                possible_round_count=int(r["possible_rounds"]),
                 amount=UsdRange(r["amount_min"], r["amount_max"], r["estimated"]),
-                undisclosed_count=r["undisclosed"],
+                undisclosed_count=int(r["undisclosed"]),
                 # The least non-cash share pairs the least non-cash with the most cash, and the
                 # other way round: the true share lies between whatever the split.
                 non_cash_share_min=_share(r["other_min"], r["cash_max"]) if has_mix else None,
                 non_cash_share_max=_share(r["other_max"], r["cash_min"]) if has_mix else None,
             )
         )
-    undated = rows[0]["undated"] if rows else await _undated(db, rounds)
-    return FundingSeries(points, undated)
-
-
-async def _undated(db: Db, rounds: Select[Any]) -> int:
-    sql, args = embed(
-        rounds,
-        "SELECT count(*) AS n FROM funding_round WHERE id IN ({sub}) AND announced_on IS NULL",
-        [],
-    )
-    rows = await db.fetch_sql(sql, args)
-    return int(rows[0]["n"])
+    return FundingSeries(points, int(rows[0]["undated"]))
 
 
 LEAGUE_SQL = f"""
-WITH {PLACED_ROUNDS},
-certain AS (SELECT * FROM bucketed WHERE certain),
+certain AS (
+    SELECT v.round_id, date_trunc($1, v.sort_on::timestamp)::date AS bucket
+    FROM v_round v
+    WHERE v.precision <> 'NONE' AND {_RANK.format(p="v.precision")} <= $2
+      AND ($3::date IS NULL OR v.sort_on >= date_trunc($1, $3::date::timestamp))
+      AND ($4::date IS NULL OR v.sort_on <= $4::date)
+),
 deals AS (
     SELECT c.bucket, i.investor_id, count(*) AS deals, count(*) FILTER (WHERE i.is_lead) AS leads,
-           coalesce(sum(round(i.committed_amount * fx.usd_per_unit, 2)), 0) AS amount,
-           count(*) FILTER (WHERE fx.usd_per_unit IS NULL OR i.committed_amount IS NULL)
-               AS undisclosed,
-           coalesce(bool_or(i.committed_estimated) FILTER (WHERE i.committed_amount IS NOT NULL),
+           coalesce(sum(i.committed_usd), 0) AS amount,
+           count(*) FILTER (WHERE i.committed_usd IS NULL) AS undisclosed,
+           coalesce(bool_or(i.committed_estimated) FILTER (WHERE i.committed_usd IS NOT NULL),
                     false) AS estimated
     FROM certain c
-    JOIN investment i ON i.round_id = c.id
-    LEFT JOIN LATERAL (
-        SELECT f.usd_per_unit FROM fx_rate f
-        WHERE f.currency = i.committed_currency AND f.rate_on <= c.announced_on
-        ORDER BY f.rate_on DESC LIMIT 1
-    ) fx ON true
+    JOIN v_investment i ON i.round_id = c.round_id
     GROUP BY c.bucket, i.investor_id
 ),
 ranked AS (
@@ -277,15 +277,26 @@ class LeaguePeriod:
 
 async def league_tables(
     db: Db,
-    rounds: Select[Any],
+    rounds: Select[Any] | None,
     interval: Interval,
     period: Period,
     ranking: LeagueRanking,
     first: int,
 ) -> list[LeaguePeriod]:
     await interactive(db)
-    rounds = _ids(rounds)
-    sql, args = embed(rounds, LEAGUE_SQL, [*_args(interval, period), ranking.value, first])
+    stored = as_of(db) is None
+    # `certain` bounds the kept rounds by date through their index; the rest need the bound.
+    if rounds is None:
+        chosen = "true" if stored else REACHING
+    else:
+        chosen = f"r.id IN (SELECT id FROM ids) AND {REACHING}"
+    ids = "" if rounds is None else "ids AS ({sub}),"
+    template = f"WITH {ids} {value_sources(stored, chosen)}, {LEAGUE_SQL}"
+    args = [*_args(interval, period), ranking.value, first]
+    if rounds is None:
+        sql = template
+    else:
+        sql, args = embed(_ids(rounds), template, args)
     rows = await db.fetch_sql(sql, args)
     periods: dict[dt.date, LeaguePeriod] = {}
     for r in rows:

@@ -775,3 +775,83 @@ organization_merge = Table(
     comment="Duplicate organizations merged into a survivor: every row the merge changed and "
     "its values before, so that the merge can be undone.",
 )
+
+# USD values kept exact on write (migration 0007): statement-level triggers on funding_round,
+# investment, consideration_component and fx_rate recompute the values of every round a
+# statement touched, with the FX rate each used, and the monthly rollup the time series read.
+# Derived data, so not versioned: reads as of a recorded time compute them from the history
+# instead (service/analytics/values.py).
+
+_USD = Numeric()
+
+usd_round = Table(
+    "usd_round",
+    metadata,
+    Column("round_id", BigInteger, primary_key=True),
+    Column("live", Boolean, nullable=False),
+    # The round's date (the first day of its period; 0001-01-01 when undated).
+    Column("sort_on", Date, nullable=False),
+    Column("precision", String(8), nullable=False),
+    Column("raised_usd", _USD),
+    Column("raised_fx", Numeric(20, 10)),
+    Column("raised_fx_on", Date),
+    Column("raised_estimated", Boolean, nullable=False),
+    Column("cash_min", _USD, nullable=False),
+    Column("cash_max", _USD, nullable=False),
+    Column("other_min", _USD, nullable=False),
+    Column("other_max", _USD, nullable=False),
+    Index("ix_usd_round_sort", "sort_on", "precision"),
+    comment="USD value of each funding round (trigger-maintained, migration 0007).",
+)
+
+usd_investment = Table(
+    "usd_investment",
+    metadata,
+    Column("investment_id", BigInteger, primary_key=True),
+    Column("round_id", BigInteger, nullable=False),
+    Column("investor_id", BigInteger, nullable=False),
+    Column("live", Boolean, nullable=False),
+    Column("is_lead", Boolean, nullable=False),
+    Column("committed_usd", _USD),
+    Column("committed_fx", Numeric(20, 10)),
+    Column("committed_fx_on", Date),
+    Column("committed_estimated", Boolean, nullable=False),
+    Index("ix_usd_investment_round", "round_id"),
+    Index("ix_usd_investment_investor", "investor_id"),
+    comment="USD value of each investment (trigger-maintained, migration 0007).",
+)
+
+usd_component = Table(
+    "usd_component",
+    metadata,
+    Column("component_id", BigInteger, primary_key=True),
+    Column("investment_id", BigInteger, nullable=False),
+    Column("round_id", BigInteger, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("live", Boolean, nullable=False),
+    Column("usd_min", _USD),
+    Column("usd_max", _USD),
+    Column("estimated", Boolean, nullable=False),
+    Column("value_fx", Numeric(20, 10)),
+    Column("value_fx_on", Date),
+    Index("ix_usd_component_round", "round_id"),
+    Index("ix_usd_component_investment", "investment_id"),
+    comment="USD value range of each consideration component (trigger-maintained, migration 0007).",
+)
+
+usd_month = Table(
+    "usd_month",
+    metadata,
+    Column("month", Date, primary_key=True),
+    Column("precision", String(8), primary_key=True),
+    Column("rounds", Integer, nullable=False),
+    Column("valued", Integer, nullable=False),
+    Column("estimated", Integer, nullable=False),
+    Column("raised_usd", _USD, nullable=False),
+    Column("cash_min", _USD, nullable=False),
+    Column("cash_max", _USD, nullable=False),
+    Column("other_min", _USD, nullable=False),
+    Column("other_max", _USD, nullable=False),
+    comment="Live rounds by the month of their date and its precision, with their USD "
+    "totals (trigger-maintained, migration 0007).",
+)

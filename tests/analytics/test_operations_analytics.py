@@ -112,3 +112,35 @@ async def test_InvestorLeagueTables(api: Api) -> None:
     (entry,) = year["entries"]
     assert entry["investor"]["slug"] == "alibaba"
     assert (entry["deals"], entry["leads"], entry["committedUsd"]["min"]) == (1, 1, "800000000")
+
+
+async def test_FundingRoundsAggregate(api: Api) -> None:
+    data = (await run_operation(api, "FundingRoundsAggregate"))["fundingRoundsAggregate"]
+    groups = data["nodes"]
+    assert data["totalCount"] == len(groups) == 2
+    quarter, undated = groups
+    assert quarter["period"] == {"start": "2024-01-01", "end": "2024-03-31", "precision": "QUARTER"}
+    assert quarter["count"] == 1
+    assert quarter["amountUsd"] == {"min": "1000000000", "max": "1000000000", "estimated": False}
+    assert (quarter["smallestUsd"], quarter["largestUsd"]) == ("1000000000", "1000000000")
+    # The undated rounds are counted apart, and none of them has a disclosed amount.
+    assert undated["period"] is None
+    assert (undated["count"], undated["unvaluedCount"]) == (4, 4)
+    assert undated["amountUsd"] == {"min": "0", "max": "0", "estimated": False}
+
+
+async def test_InvestmentsAggregate(api: Api) -> None:
+    data = (await run_operation(api, "InvestmentsAggregate"))["investmentsAggregate"]
+    by_kind = {g["considerationKind"]: g for g in data["nodes"]}
+    assert set(by_kind) == {"CASH", "CLOUD_CREDITS"}
+    assert by_kind["CASH"]["amountUsd"] == {
+        "min": "400000000",
+        "max": "480000000",
+        "estimated": True,
+    }
+    assert by_kind["CLOUD_CREDITS"]["amountUsd"] == {
+        "min": "320000000",
+        "max": "400000000",
+        "estimated": True,
+    }
+    assert all(g["count"] == 1 and g["unvaluedCount"] == 0 for g in by_kind.values())

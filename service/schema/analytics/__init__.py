@@ -1,5 +1,5 @@
 """The analytics root fields: consideration mix, round-trip exposure, dependencies, the
-investment network, portfolios, funding over time and league tables.
+investment network, portfolios, funding over time, league tables and grouped totals.
 
 Each field runs its analytic (``service.analytics``) in a bounded number of SQL statements and
 shapes the typed result; organizations, investments and claims it names are loaded through the
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import strawberry
 
+from service.schema.analytics.aggregates import AggregatesQuery
 from service.schema.analytics.consideration import ConsiderationQuery
 from service.schema.analytics.network import NetworkQuery
 from service.schema.analytics.portfolio import PortfolioQuery
@@ -19,5 +20,7 @@ from service.schema.analytics.series import SeriesQuery
 
 # Fields follow the order of the bases.
 @strawberry.type
-class AnalyticsQuery(ConsiderationQuery, NetworkQuery, PortfolioQuery, SeriesQuery):
+class AnalyticsQuery(
+    ConsiderationQuery, NetworkQuery, PortfolioQuery, SeriesQuery, AggregatesQuery
+):
     """Every analytic root field."""

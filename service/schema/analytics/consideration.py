@@ -32,6 +32,7 @@ from service.schema.common import (
 )
 from service.schema.context import Info
 from service.schema.filters import DateRangeFilter
+from service.schema.history import AsOf
 from service.schema.nodes import load_objects
 from service.schema.organizations import Organization
 from service.schema.rounds import ConsiderationComponent, FundingRound, Investment
@@ -252,6 +253,7 @@ class ConsiderationQuery:
         provider: str | None = None,
         period: DateRangeFilter | None = None,
         first: int | None = None,
+        as_of: AsOf = None,
     ) -> ConsiderationMix:
         scope = c.MixScope(
             investors=[investor] if investor is not None else [],
@@ -293,6 +295,7 @@ class ConsiderationQuery:
         provider: str,
         period: DateRangeFilter | None = None,
         first: int | None = None,
+        as_of: AsOf = None,
     ) -> RoundTripExposure:
         chosen = period_of(period)
         limit = first_of(first, 20)
@@ -327,7 +330,7 @@ class ConsiderationQuery:
         "`lines`.",
     )
     async def dependencies(
-        self, info: Info, startup: str, first: int | None = None
+        self, info: Info, startup: str, first: int | None = None, as_of: AsOf = None
     ) -> StartupDependencies:
         limit = first_of(first, 20)
         deps = await answer(lambda: c.dependencies(info.context.db, startup, limit))

@@ -20,6 +20,7 @@ from service.schema.common import (
     PartialDate,
 )
 from service.schema.context import Info
+from service.schema.history import AsOf
 from service.schema.organizations import Organization
 from service.schema.rounds import Investment
 
@@ -102,7 +103,7 @@ class NetworkQuery:
         "`nodes`.",
     )
     async def co_investors(
-        self, info: Info, organization: str, first: int | None = None
+        self, info: Info, organization: str, first: int | None = None, as_of: AsOf = None
     ) -> CoInvestors:
         limit = first_of(first, 20)
         found = await answer(lambda: n.co_investors(info.context.db, organization, limit))
@@ -141,6 +142,7 @@ class NetworkQuery:
         max_depth: Annotated[
             int, strawberry.argument(description="Most steps allowed (1 to 4).")
         ] = n.MAX_DEPTH,
+        as_of: AsOf = None,
     ) -> InvestmentPath:
         found = await answer(lambda: n.shortest_path(info.context.db, from_, to, max_depth))
         return InvestmentPath(

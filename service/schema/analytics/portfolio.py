@@ -24,6 +24,7 @@ from service.schema.common import (
     ShareRange,
 )
 from service.schema.context import Info
+from service.schema.history import AsOf
 from service.schema.organizations import Organization
 from service.schema.rounds import Investment
 from service.values import format_decimal
@@ -121,7 +122,9 @@ class PortfolioQuery:
         "and sector. `first` (1-100, default 20) bounds `holdings`; totals and exposure cover "
         "every holding.",
     )
-    async def portfolio(self, info: Info, investor: str, first: int | None = None) -> Portfolio:
+    async def portfolio(
+        self, info: Info, investor: str, first: int | None = None, as_of: AsOf = None
+    ) -> Portfolio:
         limit = first_of(first, 20)
         found = await answer(lambda: p.portfolio(info.context.db, investor, limit))
         return Portfolio(

@@ -16,7 +16,6 @@ from service.schema.analytics.common import (
     first_of,
     organization_of,
     period_of,
-    selects,
     share,
 )
 from service.schema.common import (
@@ -24,6 +23,7 @@ from service.schema.common import (
 )
 from service.schema.context import Info
 from service.schema.filters import DateRangeFilter, FundingRoundFilter, to_node
+from service.schema.history import AsOf
 from service.schema.organizations import Organization
 
 T = TypeVar("T")
@@ -110,8 +110,8 @@ class SeriesQuery:
     @strawberry.field(
         metadata=weights.SERIES,
         description="Funding by month, quarter or year: rounds, amount raised as a USD range, "
-        "undisclosed rounds, and the non-cash share of the consideration (valuing every "
-        "component is most of the cost: it is computed only when `nonCashShare` is selected). "
+        "undisclosed rounds, and the non-cash share of the consideration, from the USD values "
+        "kept on every write (computed from the history when read `asOf` a recorded time). "
         "`filter` chooses "
         "rounds exactly as `fundingRounds` does; rounds dated more coarsely than the interval "
         f"count only in `possibleRoundCount` and the amount's max. At most {s.MAX_BUCKETS} "
@@ -123,13 +123,11 @@ class SeriesQuery:
         interval: Interval,
         period: DateRangeFilter | None = None,
         filter: FundingRoundFilter | None = None,
+        as_of: AsOf = None,
     ) -> FundingSeries:
         chosen = period_of(period)
-        rounds = FUNDING_ROUND.filtered(to_node(filter))
-        with_mix = selects(info.selected_fields, "nonCashShare")
-        found = await answer(
-            lambda: s.funding_series(info.context.db, rounds, interval, chosen, with_mix)
-        )
+        rounds = None if filter is None else FUNDING_ROUND.filtered(to_node(filter))
+        found = await answer(lambda: s.funding_series(info.context.db, rounds, interval, chosen))
         return FundingSeries(periods=_series(found.points), undated_count=found.undated_count)
 
     @strawberry.field(
@@ -147,10 +145,11 @@ class SeriesQuery:
         period: DateRangeFilter | None = None,
         filter: FundingRoundFilter | None = None,
         first: int | None = None,
+        as_of: AsOf = None,
     ) -> list[LeaguePeriod]:
         chosen = period_of(period)
         limit = first_of(first, 10)
-        rounds = FUNDING_ROUND.filtered(to_node(filter))
+        rounds = None if filter is None else FUNDING_ROUND.filtered(to_node(filter))
         tables = await answer(
             lambda: s.league_tables(info.context.db, rounds, interval, chosen, rank_by, limit)
         )
