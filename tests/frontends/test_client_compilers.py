@@ -49,6 +49,11 @@ def test_relay_compiles_refetchable_and_connection_fragments(node_work: Path) ->
         "AppRoundPaginationQuery.graphql.js",
         "AppInvestmentRefetchQuery.graphql.js",
     } <= artifacts
+    # Each fragment is refetchable and paginates its connection through node(id:).
+    for fragment in ("App_investor", "App_round", "App_investment"):
+        reader = (node_work / GENERATED / f"{fragment}.graphql.js").read_text(encoding="utf-8")
+        assert '"connection": [' in reader, fragment
+        assert '"refetch": {' in reader, fragment
     refetch = next(text for text in persisted.values() if "AppInvestmentRefetchQuery" in text)
     assert "node(id: $id)" in refetch
     # SHA256 as configured: Relay's ids are the digests of the texts it persists.
