@@ -22,6 +22,7 @@ CHECKED := service tests $(wildcard bench)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CHECKED) migrations
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check $(CHECKED) migrations
 
 typecheck: $(STAMP)
@@ -43,6 +44,7 @@ trusted-documents: $(STAMP)
 # strawberry's own page instead.
 assets: $(STAMP)
 	@$(BIN)/python -m service.graphiql_assets $(ASSETS_ARGS)
+	@$(BIN)/python -m service.rest.docs_assets $(ASSETS_ARGS)
 
 clean:
 	rm -rf $(VENV) .stakegraph .mypy_cache .pytest_cache .ruff_cache

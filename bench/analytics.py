@@ -5,11 +5,12 @@
 
 Without ``--database`` a new database is created on the server the URL names (from template0,
 UTF-8 ctype), migrated, given the article dataset and ``--orgs`` generated organizations, then
-dropped (``--keep`` keeps it); ``--database NAME`` reuses a populated one. Each analytic runs as
-its named operation from graphql/operations/ through the real app in-process (resolvers,
-loaders, SQL), one request at a time, over parameters drawn from the data (busy and ordinary
-investors, start-ups funded in kind, cloud providers, random organization pairs, judged search
-queries and generated names). Then each analytic's statements run under
+dropped (``--keep`` keeps it), with ``--namesakes K`` of them named after each article
+organization (the search's hardest case); ``--database NAME`` reuses a populated one. Each
+analytic runs as its named operation from graphql/operations/ through the real app in-process
+(resolvers, loaders, SQL), one request at a time, over parameters drawn from the data (busy
+and ordinary investors, start-ups funded in kind, cloud providers, random organization pairs,
+judged search queries and generated names). Then each analytic's statements run under
 ``EXPLAIN (ANALYZE, BUFFERS)`` and the indexes they use are listed; ``--plans FILE`` writes the
 full plans.
 """
@@ -36,7 +37,8 @@ import httpx
 from service.analytics import consideration, network, portfolio, search, series
 from service.analytics.common import Period
 from service.db import migrate
-from service.db.urls import asyncpg_dsn, resolve_database_url, with_database
+from service.db.server import resolve_database_url
+from service.db.urls import asyncpg_dsn, with_database
 from service.repository.db import Db
 from service.repository.rounds import FUNDING_ROUND
 from tests.analytics.judged_queries import JUDGED
@@ -262,7 +264,7 @@ async def _explain(
     return indexes, scans, plans
 
 
-async def _create(server: str, orgs: int, seed: int) -> str:
+async def _create(server: str, orgs: int, seed: int, namesakes: int) -> str:
     from service.ingest.article import seed_article
     from service.ingest.generator import generate_into_database
     from service.ingest.progress import Progress
@@ -279,7 +281,9 @@ async def _create(server: str, orgs: int, seed: int) -> str:
     url = with_database(server, name)
     await asyncio.to_thread(migrate.upgrade, url)
     await seed_article(url)
-    await generate_into_database(url, orgs=orgs, seed=seed, progress=Progress(enabled=False))
+    await generate_into_database(
+        url, orgs=orgs, seed=seed, namesakes=namesakes, progress=Progress(enabled=False)
+    )
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         await conn.execute("ANALYZE")
@@ -293,6 +297,12 @@ async def main() -> None:
     parser.add_argument("--orgs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--runs", type=int, default=200, help="requests per analytic")
+    parser.add_argument(
+        "--namesakes",
+        type=int,
+        default=0,
+        help="of the generated organizations, this many named after each article one",
+    )
     parser.add_argument("--database", help="reuse this populated database on the server")
     parser.add_argument("--keep", action="store_true", help="keep the database it creates")
     parser.add_argument("--plans", type=Path, help="write the full EXPLAIN plans here")
@@ -301,7 +311,7 @@ async def main() -> None:
     url = with_database(server, args.database) if args.database else None
     if url is None:
         started = time.perf_counter()
-        url = await _create(server, args.orgs, args.seed)
+        url = await _create(server, args.orgs, args.seed, args.namesakes)
         print(f"generated {args.orgs} organizations in {time.perf_counter() - started:.0f} s")
     try:
         conn = await asyncpg.connect(asyncpg_dsn(url))

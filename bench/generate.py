@@ -18,7 +18,8 @@ import uuid
 import asyncpg
 
 from service.db import migrate
-from service.db.urls import asyncpg_dsn, resolve_database_url, with_database
+from service.db.server import resolve_database_url
+from service.db.urls import asyncpg_dsn, with_database
 from service.ingest.generator import generate_into_database
 
 

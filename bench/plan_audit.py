@@ -48,7 +48,8 @@ from service.compiler.fields import TYPES
 from service.compiler.plan import Compiler
 from service.config import Settings
 from service.db.pool import LIVE_SEARCH_PATH
-from service.db.urls import asyncpg_dsn, resolve_database_url
+from service.db.server import resolve_database_url
+from service.db.urls import asyncpg_dsn
 from service.schema import build_schema
 
 BENCH = Path(__file__).resolve().parent

@@ -49,8 +49,8 @@ from bench.plan_shapes import (
     root_lists,
 )
 from service.db import tables as t
+from service.ids import encode_id
 from service.repository.registry import NODE_TYPES
-from service.schema.ids import encode_id
 
 
 class Gql(Protocol):

@@ -32,7 +32,8 @@ from typing import Any
 import asyncpg
 
 from bench.workload import OPERATIONS, Operation, Params, pick_params
-from service.db.urls import asyncpg_dsn, resolve_database_url
+from service.db.server import resolve_database_url
+from service.db.urls import asyncpg_dsn
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent

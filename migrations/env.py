@@ -9,8 +9,9 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from service.db.server import resolve_database_url
 from service.db.tables import metadata
-from service.db.urls import resolve_database_url, sqlalchemy_url
+from service.db.urls import sqlalchemy_url
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):

@@ -11,14 +11,16 @@ from fastapi.responses import JSONResponse
 from service.config import Settings, get_settings
 from service.db import migrate
 from service.db.pool import create_pool
-from service.db.urls import resolve_database_url
+from service.db.server import resolve_database_url
 from service.gateway.cors import add_cors
 from service.gateway.endpoint import GraphQLGateway
 from service.gateway.persisted import check_trusted_documents
 from service.graphiql import GraphiQLRouter
+from service.repository.session import LazyDb
+from service.rest.api import rest_router
 from service.rest.imports import router as import_router
 from service.schema import build_schema
-from service.schema.context import Context, LazyDb
+from service.schema.context import Context
 
 
 def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(import_router)
+    app.include_router(rest_router(schema, settings))
     # Every GraphQL request over HTTP is answered by the gateway; GraphiQL's page and assets
     # are the router's.
     app.add_middleware(GraphQLGateway, schema=schema, settings=settings)

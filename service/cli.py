@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from service.config import get_settings
 from service.db import migrate as migrations
 from service.db.embedded import stop_embedded
-from service.db.urls import resolve_database_url
+from service.db.server import resolve_database_url
 
 log = logging.getLogger("stakegraph")
 

@@ -25,7 +25,8 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from service import graphiql, graphiql_assets
 from service.app import create_app
-from service.graphiql import load_examples, render_page
+from service.graphiql import render_page
+from service.operations import Example, load_examples
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -93,7 +94,7 @@ def test_examples_of_a_missing_directory_are_none(tmp_path: Path) -> None:
 
 
 def test_example_text_cannot_close_the_script_element() -> None:
-    example = graphiql.Example("X", "</script><script>alert(1)</script>", "query X { x }")
+    example = Example("X", "</script><script>alert(1)</script>", "query X { x }")
     page = render_page("/static", [example])
     assert page.count("</script>") == page.count("<script")
     config = re.search(r'id="stakegraph-config" type="application/json">(.*?)</script>', page)

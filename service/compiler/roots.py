@@ -10,11 +10,11 @@ from sqlalchemy import BigInteger, ColumnElement, String, func, literal
 
 from service.compiler.build import Builder, Fallback, Field, Sym
 from service.compiler.fields import PAGING
+from service.ids import GlobalIdError, decode_id
 from service.repository import registry as r
 from service.repository.conditions import FilterNode
 from service.repository.organizations import with_kind
 from service.schema.filters import to_node
-from service.schema.ids import GlobalIdError, decode_id
 from service.schema.relay import order_terms
 
 RootCompiler = Callable[[Builder, Field], ColumnElement[Any]]

@@ -1,6 +1,6 @@
 """SQL expressions for the values the API shows, formatted exactly as the resolvers format them.
 
-Each mirrors one Python formatter: ``global_id`` mirrors ``service.schema.ids.encode_id``,
+Each mirrors one Python formatter: ``global_id`` mirrors ``service.ids.encode_id``,
 ``decimal_text`` mirrors ``service.values.format_decimal``, ``usd_text`` mirrors
 ``service.values.to_usd`` followed by ``format_decimal``, and ``cursor`` mirrors
 ``service.repository.paging.encode_cursor``. Repositories that want PostgreSQL to format a value

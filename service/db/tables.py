@@ -232,6 +232,13 @@ organization_name = Table(
         postgresql_ops={"normalized": "gin_trgm_ops"},
     ),
 )
+# Search's space- and punctuation-insensitive key (migration 0008_search_compact_names).
+Index(
+    "ix_organization_name_compact_trgm",
+    func.sg_compact(organization_name.c.normalized).label("compact"),
+    postgresql_using="gin",
+    postgresql_ops={"compact": "gin_trgm_ops"},
+)
 
 person = Table(
     "person",
@@ -665,12 +672,38 @@ audit_log = Table(
     Column("row_id", BigInteger),
     Column("before", JSONB),
     Column("after", JSONB),
+    # Which version of the row the change made (or, for a DELETE, removed), its natural key,
+    # and the bulk import that wrote it. A light row (``stakegraph.audit = 'light'``, bulk
+    # imports) has no images: ``sg_audit_image(table_name, row_id, version)`` reads them from
+    # the live row or its history (migration 0007).
+    Column("version", Integer),
+    Column("row_key", Text),
+    Column("import_id", BigInteger),
     CheckConstraint("action IN ('INSERT', 'UPDATE', 'DELETE')", name="action"),
     Index("ix_audit_log_row", "table_name", "row_id", "id"),
     Index(None, "at"),
     Index(None, "key_id", "id"),
     comment="Every change to a versioned table: who (the API key), when, what, before and "
     "after. Written by triggers; append-only.",
+)
+
+bulk_import = Table(
+    "bulk_import",
+    metadata,
+    _id(),
+    Column("key_id", BigInteger),
+    Column("source", Text, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("records", BigInteger),
+    Column("rows", BigInteger),
+    # The first and last audit_log id the import wrote: its rows, found through the primary
+    # key (no foreign key or index on audit_log.import_id, which would cost every audit row).
+    Column("audit_from", BigInteger),
+    Column("audit_to", BigInteger),
+    Column("partial", Boolean, nullable=False, server_default=text("false")),
+    comment="Each bulk import that wrote something: who, from what, how much, and the range "
+    "of ids of its audit_log rows (which carry its id).",
 )
 
 idempotency_key = Table(

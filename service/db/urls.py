@@ -1,20 +1,8 @@
-"""Database URLs: which server to use, spelled for asyncpg and for SQLAlchemy."""
+"""Database URLs, spelled for asyncpg and for SQLAlchemy."""
 
 from __future__ import annotations
 
 from sqlalchemy.engine import make_url
-
-from service.config import get_settings
-
-
-def resolve_database_url() -> str:
-    """The configured server, or the embedded one (started on first use in this process)."""
-    settings = get_settings()
-    if settings.database_url:
-        return settings.database_url
-    from service.db.embedded import ensure_embedded
-
-    return ensure_embedded(settings.data_dir).url
 
 
 def sqlalchemy_url(url: str) -> str:

@@ -27,7 +27,8 @@ from service.config import Settings
 from service.db.pool import read_transaction
 from service.gateway.document import Document
 from service.mutations import idempotency
-from service.schema.context import Context, LazyDb
+from service.repository.session import LazyDb
+from service.schema.context import Context
 from service.schema.errors import SafeErrors, _unexpected
 
 log = logging.getLogger(__name__)

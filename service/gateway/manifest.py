@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from service.operations import OPERATIONS_DIR, load_examples
+
 APOLLO_FORMAT = "apollo-persisted-query-manifest"
 
 
@@ -102,8 +104,6 @@ def build_manifest(operations_dir: Path) -> dict[str, object]:
     with the fragments it spreads (the text GraphiQL's examples show)."""
     from graphql import OperationDefinitionNode, parse
 
-    from service.graphiql import load_examples
-
     operations = []
     for example in load_examples(operations_dir):
         kind = next(
@@ -127,8 +127,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("operations", type=Path, nargs="?", default=None)
     parser.add_argument("-o", "--output", type=Path, default=None)
     args = parser.parse_args(argv)
-    from service.graphiql import OPERATIONS_DIR
-
     manifest = build_manifest(args.operations or OPERATIONS_DIR)
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     if args.output is None:

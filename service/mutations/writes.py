@@ -1,9 +1,9 @@
 """Generic create, update and retire for every entity, with optimistic concurrency.
 
-Each runs inside the mutation's savepoint (service/schema/mutations.py) and reports problems by
-raising ``Rejected`` with user errors, so the savepoint rolls back and nothing is written. The
-SQL names ``public.<table>``: the transaction reads through the live views, but writes (and
-checks of what exists) must see the tables themselves.
+Each runs inside the mutation's savepoint (service/schema/mutation_fields.py) and reports
+problems by raising ``Rejected`` with user errors, so the savepoint rolls back and nothing is
+written. The SQL names ``public.<table>``: the transaction reads through the live views, but
+writes (and checks of what exists) must see the tables themselves.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from sqlalchemy import Table, and_, func, insert, select, update
 from sqlalchemy.sql import ClauseElement
 
 from service.db import tables as t
+from service.ids import GlobalIdError, decode_id
 from service.mutations.spec import EntitySpec, Field
 from service.repository.db import Db
 from service.repository.versions import public_table
-from service.schema.ids import GlobalIdError, decode_id
 
 NOT_FOUND = "NOT_FOUND"
 STALE_VERSION = "STALE_VERSION"

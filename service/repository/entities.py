@@ -58,6 +58,12 @@ async def fetch_by_ids(db: Db, entity: Entity, ids: Sequence[int]) -> dict[int, 
     return {row["id"]: row for row in rows}
 
 
+async def fetch_first(db: Db, entity: Entity, node: f.FilterNode) -> asyncpg.Record | None:
+    """The first row of the entity that ``node`` keeps (by primary key), or None."""
+    rows = await db.fetch(entity.filtered(node).order_by(entity.pk).limit(1))
+    return rows[0] if rows else None
+
+
 async def fetch_by_column(
     db: Db, entity: Entity, column: ColumnElement[Any], values: Sequence[Any]
 ) -> list[asyncpg.Record]:

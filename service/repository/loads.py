@@ -7,15 +7,18 @@ statement per level and field whatever the number of parents.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from service.db import tables as t
 from service.repository.db import Db
 from service.repository.entities import Entity
+
+# How a child list hangs off its parents: parent-id column → condition on the child rows.
+Link = Callable[[ColumnElement[Any]], ColumnElement[bool]]
 
 
 async def rows_by_parent(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import asyncpg
+
 from service import domain
+from service.db import tables as t
 from service.repository.compute import COMPUTE_ASSET_FIELDS
 from service.repository.credits import CREDIT_PROGRAM_FIELDS, CREDIT_TYPE_FIELDS
 from service.repository.entities import Entity
@@ -49,6 +52,14 @@ NODE_TYPES: dict[str, TypeMap] = {name: m for name, m in TYPE_MAPS.items() if m.
 
 # The node type of each table, for links that name a table (a claim's subject).
 TYPE_OF_TABLE: dict[str, str] = {m.entity.name: name for name, m in NODE_TYPES.items()}
+
+
+def subject_of(link: asyncpg.Record) -> tuple[str, int] | None:
+    """The type and key of the record a claim-subject link names (its first non-null column)."""
+    for column, table in t.CLAIM_SUBJECTS.items():
+        if link[column] is not None:
+            return TYPE_OF_TABLE[table], int(link[column])
+    return None
 
 
 def entity_of(type_name: str) -> Entity:

@@ -7,7 +7,7 @@ import strawberry
 from service.config import Settings
 from service.schema.analytics import AnalyticsQuery
 from service.schema.errors import SafeErrors
-from service.schema.mutations import Mutation
+from service.schema.mutation_fields import Mutation
 from service.schema.prepared import PreparedDocument
 from service.schema.query import Query as ReadQuery
 from service.schema.search import SearchQuery

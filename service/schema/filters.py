@@ -9,6 +9,7 @@ from typing import Any
 
 import strawberry
 
+from service.ids import GlobalIdError, decode_id_of
 from service.repository.conditions import FilterNode
 from service.schema.common import (
     ConsiderationKind,
@@ -19,7 +20,6 @@ from service.schema.common import (
     RoundType,
     SourceKind,
 )
-from service.schema.ids import GlobalIdError, decode_id_of
 from service.schema.relay import user_error
 
 _LOGICAL = {"and_", "or_", "not_"}

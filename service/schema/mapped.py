@@ -23,9 +23,9 @@ from service.repository.organizations import with_kind
 from service.repository.registry import (
     ROOT_FIELDS,
     TYPE_MAPS,
-    TYPE_OF_TABLE,
     RootList,
     entity_of,
+    subject_of,
 )
 from service.schema.common import money, partial_date, share_range
 from service.schema.context import Context, Info
@@ -141,18 +141,14 @@ def _claims(declared: m.Claims) -> Callable[..., Any]:
 
 
 def _subject(declared: m.Subject) -> Callable[..., Any]:
-    from service.db import tables as t
-
     async def resolve(root: Any, info: Info) -> Any:
         link = await info.context.loaders.claim_subjects().load(root.row["id"])
-        if link is None:
+        target = subject_of(link) if link is not None else None
+        if target is None:
             return None
-        for column, table in t.CLAIM_SUBJECTS.items():
-            if link[column] is not None:
-                type_name = TYPE_OF_TABLE[table]
-                row = await info.context.loaders.row(entity_of(type_name)).load(link[column])
-                return make(type_name, row) if row is not None else None
-        return None
+        type_name, pk = target
+        row = await info.context.loaders.row(entity_of(type_name)).load(pk)
+        return make(type_name, row) if row is not None else None
 
     return resolve
 

@@ -1,6 +1,6 @@
 """The inputs of the create mutations, one per entity, each field described.
 
-Update inputs carry the same fields, all optional (service/schema/mutations.py derives them,
+Update inputs carry the same fields, all optional (service/schema/mutation_fields.py derives them,
 descriptions included): a field left out keeps its value, an explicit null clears it.
 """
 

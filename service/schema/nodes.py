@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from service.ids import GlobalIdError, decode_id
 from service.repository.registry import NODE_TYPES, TYPE_OF_TABLE, entity_of
 from service.schema.context import Context
-from service.schema.ids import GlobalIdError, decode_id
 from service.schema.mapped import make
 from service.schema.relay import Node
 

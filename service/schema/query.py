@@ -8,7 +8,9 @@ from typing import Annotated, Any
 
 import strawberry
 
+from service.ids import GlobalIdError, decode_id_of
 from service.repository.conditions import FilterNode
+from service.repository.entities import fetch_first
 from service.repository.registry import MAX_NODES_IDS, ROOT_FIELDS, BySlug, entity_of
 from service.schema.context import Context, Info
 from service.schema.costs import cost
@@ -27,7 +29,6 @@ from service.schema.filters import (
     SourceFilter,
 )
 from service.schema.history import AsOf
-from service.schema.ids import GlobalIdError, decode_id_of
 from service.schema.mapped import make, root_list
 from service.schema.nodes import load_node
 from service.schema.organizations import Organization
@@ -43,8 +44,8 @@ async def _one_by_slug(context: Context, name: str, slug: str) -> Any:
     assert isinstance(declared, BySlug)
     entity = entity_of(declared.type_name)
     node: FilterNode = ("leaf", "slug", "eq", slug)
-    rows = await context.db.fetch(entity.filtered(node).limit(1))
-    return make(declared.type_name, rows[0]) if rows else None
+    row = await fetch_first(context.db, entity, node)
+    return make(declared.type_name, row) if row is not None else None
 
 
 async def _node(

@@ -8,14 +8,14 @@ from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 import asyncpg
 import strawberry
 from graphql import GraphQLError
-from sqlalchemy import ColumnElement
 
+from service.ids import encode_id
 from service.repository import paging
 from service.repository.conditions import FilterNode
 from service.repository.entities import Entity
+from service.repository.loads import Link
 from service.repository.readmodel import TypeMap
-from service.schema.context import Context, Link, link_column
-from service.schema.ids import encode_id
+from service.schema.context import Context
 
 T = TypeVar("T")
 
@@ -167,22 +167,6 @@ async def child_connection(
         return await loaders.child_counts(entity, link_name, link, node).load(parent_id)
 
     return _connection(page, make, count)
-
-
-async def column_children(
-    context: Context,
-    entity: Entity,
-    link_name: str,
-    column: ColumnElement[Any],
-    parent_id: int,
-    make: Callable[[asyncpg.Record], T],
-    args: paging.PageArgs,
-) -> Connection[T]:
-    """The common case of ``child_connection``: children whose ``column`` holds the parent's id,
-    unfiltered, in the entity's default order."""
-    return await child_connection(
-        context, entity, link_name, link_column(column), parent_id, None, (), args, make
-    )
 
 
 def order_terms(order: Sequence[Any] | None) -> tuple[tuple[str, bool], ...]:

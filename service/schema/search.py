@@ -40,10 +40,13 @@ _TYPES: dict[SearchKind, str] = {
 class SearchHit:
     kind: SearchKind = strawberry.field(description="What kind of thing was found.")
     score: float = strawberry.field(
-        description="Relevance, higher first: text similarity in [0, 1], plus 1 for a name "
-        "equal to the query (ignoring case, accents and Arabic marks), 0.15 for a name that "
-        "starts with it, and up to 0.2 for how connected the organization or person is. A "
-        "funding round scores 0.9 times its raiser's text similarity."
+        description="Relevance, higher first. The integer part is how the name matched: 3 "
+        "equal to the query (ignoring case, accents and Arabic marks), 2 equal but for spaces "
+        "and punctuation, 1 starting with the query, 0 similar (a typo). Within it, 0.95 times "
+        "the name's similarity (trigrams and edit distance, in [0, 1]) plus 0.05 times the "
+        "prominence of the organization (money raised, investments made, rounds, recency) or "
+        "person (roles), in [0, 1], so prominence only breaks near-ties. A funding round "
+        "scores its raiser's tier plus 0.9 times its raiser's similarity part."
     )
     matched_name: str = strawberry.field(
         description="The stored name that matched, in its own script (for a round: the "
@@ -57,8 +60,10 @@ class SearchQuery:
     @strawberry.field(
         description="Ranked search over organizations, people, products and funding rounds, by "
         "any stored name in any script (e.g. `月之暗面`, `علي بابا`, `ALIBABA`), ignoring case "
-        "and accents and tolerating typos in Latin script (`alibba`). Exact names rank above "
-        "fuzzy ones, and well-connected organizations above obscure namesakes. `query` needs "
+        "and accents, spaces and punctuation (`open ai`), and tolerating typos (`alibba`). "
+        "Exact names rank above space variants, prefixes and typos, closer names above "
+        "farther ones, and prominent organizations above obscure namesakes only when the "
+        "names match about equally well. `query` needs "
         f"{s.MIN_QUERY_LENGTH} to {s.MAX_QUERY_LENGTH} characters; `first` is 1 to "
         f"{s.MAX_RESULTS} (default 10); `kinds` limits the kinds searched (default all)."
     )

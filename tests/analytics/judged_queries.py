@@ -1,7 +1,8 @@
 """The judged search set: queries an analyst would type, with the first hit they expect.
 
-Latin (with typos, case and accents), Chinese and Arabic (with and without hamza and vowel
-marks), over names the article dataset stores. Each entry: (query, kind, slug expected first).
+Latin (with typos, case, accents and spaces), Chinese and Arabic (with and without hamza and
+vowel marks), over names the article dataset stores. Each entry: (query, kind, slug expected
+first). ``search_variants`` generates many more of the same kinds for every organization.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ JUDGED: list[tuple[str, str, str]] = [
     ("open ai", ORG, "openai"),
     ("character ai", ORG, "character-ai"),
     ("microsfot", ORG, "microsoft"),
+    ("Microsft", ORG, "microsoft"),
+    ("soft bank", ORG, "softbank"),
+    ("sense time", ORG, "sensetime"),
     ("amazon web services", ORG, "amazon-web-services"),
     ("AWS", ORG, "amazon-web-services"),
     ("xiaohongshu", ORG, "xiaohongshu"),
@@ -65,6 +69,11 @@ JUDGED: list[tuple[str, str, str]] = [
     ("拼多多", ORG, "pdd-holdings"),
     ("亚马逊", ORG, "amazon"),
     ("商汤", ORG, "sensetime"),
+    # Full Chinese names, which generated organizations share characters with.
+    ("商汤科技", ORG, "sensetime"),
+    ("旷视科技", ORG, "megvii"),
+    ("老虎环球基金", ORG, "tiger-global"),
+    ("亚马逊云科技", ORG, "amazon-web-services"),
     ("软银", ORG, "softbank"),
     ("吴泳铭", PERSON, "eddie-wu"),
     # Arabic.

@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from service.schema.ids import decode_id
+from service.ids import decode_id
 from tests.analytics.conftest import query_data, query_error
 from tests.analytics.model import Market, cents, text
 from tests.conftest import Api

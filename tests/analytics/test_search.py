@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from typing import Any
 
 import asyncpg
@@ -83,9 +82,39 @@ async def test_acceptance_first_hits(generated_api: Api, query: str, slug: str) 
 async def test_exact_name_ranks_above_fuzzy_ones(api: Api) -> None:
     hits = await _hits(api, "alibaba cloud", first=5)
     assert hits[0]["node"]["slug"] == "alibaba-cloud"
-    assert hits[0]["score"] >= 2.0  # exact: 1 for the text, 1 for equality
-    assert all(h["score"] < 2.0 for h in hits[1:])
+    assert hits[0]["score"] >= 3.95  # the exact tier (3) and full similarity (0.95)
+    assert all(h["score"] < 3.0 for h in hits[1:] if h["kind"] != "FUNDING_ROUND")
     assert hits[0]["matchedName"] == "Alibaba Cloud"
+
+
+@pytest.mark.parametrize(
+    ("query", "slug", "tier", "matched"),
+    [
+        ("阿里云", "alibaba-cloud", 3, "阿里云"),
+        ("ALIBABA", "alibaba", 3, "Alibaba"),
+        ("open ai", "openai", 2, "OpenAI"),
+        ("01 ai", "01-ai", 2, "01.AI"),
+        ("Character AI", "character-ai", 2, "Character.AI"),
+        ("Alibaba Group Hold", "alibaba", 1, "Alibaba Group Holding Limited"),
+        ("Microsft", "microsoft", 0, "Microsoft"),
+        ("tencnet", "tencent", 0, "Tencent"),
+    ],
+)
+async def test_the_integer_part_of_a_score_is_its_tier(
+    api: Api, query: str, slug: str, tier: int, matched: str
+) -> None:
+    # Equal once normalised (3), without spaces and punctuation (2), a prefix (1), a typo (0).
+    (hit,) = await _hits(api, query, first=1, kinds=["ORGANIZATION"])
+    assert hit["node"]["slug"] == slug
+    assert math.floor(hit["score"]) == tier, hit
+    assert hit["matchedName"] == matched
+
+
+async def test_a_closer_typo_beats_a_busier_organization(api: Api) -> None:
+    # "Alibaba Cloud" and "Alibaba" differ by a word: for "alibaba clod" the one closer in
+    # edits wins, however much busier Alibaba is than its cloud arm.
+    hits = await _hits(api, "alibaba clod", first=2, kinds=["ORGANIZATION"])
+    assert [h["node"]["slug"] for h in hits] == ["alibaba-cloud", "alibaba"]
 
 
 async def test_matched_name_is_the_stored_form_in_its_script(api: Api) -> None:
@@ -112,61 +141,91 @@ async def test_kinds_limit_the_search(api: Api) -> None:
     assert [h["node"]["slug"] for h in products] == ["kimi"]
 
 
-async def test_well_connected_namesake_ranks_first(
+async def _prominence(conn: asyncpg.Connection, org_id: int) -> float:
+    """What the search calls prominence, computed here from plain queries."""
+    investments = await conn.fetchval(
+        "SELECT count(*) FROM investment WHERE investor_id = $1 AND retired_at IS NULL", org_id
+    )
+    rounds = await conn.fetch(
+        """
+        SELECT r.announced_on, r.raised_amount * (
+                   SELECT f.usd_per_unit FROM fx_rate f
+                   WHERE f.currency = r.raised_currency
+                     AND f.rate_on <= coalesce(r.announced_on, 'infinity')
+                   ORDER BY f.rate_on DESC LIMIT 1) AS usd
+        FROM funding_round r WHERE r.organization_id = $1 AND r.retired_at IS NULL
+        ORDER BY r.sort_on DESC, r.id DESC LIMIT 20
+        """,
+        org_id,
+    )
+    newest_investment = await conn.fetchval(
+        "SELECT r.announced_on FROM investment i JOIN funding_round r ON r.id = i.round_id "
+        "WHERE i.investor_id = $1 AND i.retired_at IS NULL ORDER BY i.id DESC LIMIT 1",
+        org_id,
+    )
+    today = await conn.fetchval("SELECT current_date")
+    dates = [d for d in [*(r["announced_on"] for r in rounds), newest_investment] if d]
+    raised = float(sum(r["usd"] or 0 for r in rounds))
+    recency = max(0.0, 1 - (today - max(dates)).days / 3653) if dates else 0.0
+    return (
+        0.3 * math.log(1 + min(investments, 200)) / math.log(201)
+        + 0.2 * math.log(1 + len(rounds)) / math.log(21)
+        + 0.3 * math.log(1 + min(raised, 1e11)) / math.log(1 + 1e11)
+        + 0.2 * recency
+    )
+
+
+async def test_prominence_breaks_ties_between_namesakes(
     generated_api: Api, generated_conn: asyncpg.Connection
 ) -> None:
-    # Independent check: among organizations sharing a normalised name, the one with the most
-    # investments, rounds and relationships (each capped at 1000) must come first.
+    # Organizations whose names equal one another are tied on the name: the most prominent
+    # (money raised, investments made, rounds, recency) comes first, and its score is the
+    # exact tier plus full similarity plus its prominence.
     rows = await generated_conn.fetch(
         """
-        SELECT n.normalized, n.value, o.id, o.slug,
-               (SELECT count(*) FROM investment i WHERE i.investor_id = o.id)
-             + (SELECT count(*) FROM funding_round r WHERE r.organization_id = o.id)
-             + (SELECT count(*) FROM relationship x WHERE x.source_id = o.id)
-             + (SELECT count(*) FROM relationship x WHERE x.target_id = o.id) AS degree
-        FROM organization_name n JOIN organization o ON o.id = n.organization_id
-        WHERE n.is_primary
+        SELECT n.normalized, min(n.value) AS value, array_agg(DISTINCT n.organization_id) AS ids
+        FROM organization_name n GROUP BY n.normalized
+        HAVING count(DISTINCT n.organization_id) BETWEEN 2 AND 20 AND length(n.normalized) >= 6
+        ORDER BY n.normalized LIMIT 10
         """
     )
-    groups: dict[str, list[asyncpg.Record]] = defaultdict(list)
-    for row in rows:
-        groups[row["normalized"]].append(row)
-    namesakes = [
-        g for g in groups.values()
-        if len(g) >= 2 and len({r["degree"] for r in g}) == len(g)
-        and len(g[0]["normalized"]) >= 4
-    ]  # fmt: skip
-    assert namesakes, "the generated dataset should contain namesakes"
+    assert rows, "the generated dataset should contain namesakes"
     checked = 0
-    for group in namesakes[:10]:
-        expected = max(group, key=lambda r: r["degree"])
-        hits = await _hits(generated_api, group[0]["value"], first=len(group) + 5)
-        org_hits = [h for h in hits if h["kind"] == "ORGANIZATION"]
-        top = org_hits[0]
-        if top["score"] < 2.0:
-            continue  # another organization's alias equals the query: not a namesake case
-        assert top["node"]["slug"] == expected["slug"], (group[0]["value"], org_hits)
-        degree = min(expected["degree"], 1000)
-        assert top["score"] >= 2.0 + 0.2 * math.log(1 + degree) / math.log(1001) - 1e-4
+    slugs = {r["id"]: r["slug"] for r in await generated_conn.fetch(
+        "SELECT id, slug FROM organization"
+    )}  # fmt: skip
+    for row in rows:
+        prominence = {i: await _prominence(generated_conn, i) for i in row["ids"]}
+        ranked = sorted(prominence.values(), reverse=True)
+        if ranked[0] - ranked[1] < 1e-4:
+            continue  # tied on prominence as well: the order is by id
+        expected = max(prominence, key=lambda i: prominence[i])
+        hits = await _hits(generated_api, row["value"], first=len(row["ids"]) + 5,
+                           kinds=["ORGANIZATION"])  # fmt: skip
+        top = hits[0]
+        assert top["node"]["slug"] == slugs[expected], (row["value"], hits)
+        assert abs(top["score"] - (3.95 + 0.05 * prominence[expected])) < 1e-4, top
+        tied = [h for h in hits if h["score"] >= 3.95]
+        assert len(tied) == len(row["ids"]), (row["value"], hits)
         checked += 1
-    assert checked >= 1
+    assert checked >= 3, checked
 
 
 async def test_trigram_indexes_serve_the_search(generated_conn: asyncpg.Connection) -> None:
-    from service.analytics.search import _matches
+    from service.analytics.search import _matches, _matches_compact
 
     plans: dict[str, str] = {}
-    for table, column, index in (
-        ("organization_name", "normalized", "ix_organization_name_normalized_trgm"),
-        ("person", "native_name_normalized", "ix_person_native_name_normalized_trgm"),
-        ("product", "name_normalized", "ix_product_name_normalized_trgm"),
+    for table, column, index, match in (
+        ("organization_name", "normalized", "ix_organization_name_compact_trgm", _matches_compact),
+        ("person", "native_name_normalized", "ix_person_native_name_normalized_trgm", _matches),
+        ("product", "name_normalized", "ix_product_name_normalized_trgm", _matches),
     ):
         async with generated_conn.transaction():
             # Small test tables may be read whole; what matters is that the index can serve.
             await generated_conn.execute("SET LOCAL enable_seqscan = off")
             rows = await generated_conn.fetch(
-                f"EXPLAIN WITH q AS (SELECT sg_normalize('alibba') AS q, '%alibba%' AS pattern) "
-                f"SELECT * FROM {table} t, q WHERE {_matches('t.' + column)}"
+                f"EXPLAIN WITH q AS (SELECT sg_normalize('alibba') AS q, 'alibba' AS k, "
+                f"'%alibba%' AS pattern) SELECT * FROM {table} t, q WHERE {match('t.' + column)}"
             )
         plans[index] = "\n".join(r[0] for r in rows)
         assert index in plans[index], plans[index]

@@ -14,7 +14,7 @@ import pytest
 
 from service.db import migrate, tables
 from service.db.urls import asyncpg_dsn, with_database
-from service.ingest.bulk import ImportReport, export_lines, import_stream
+from service.ingest.bulk import ImportOptions, ImportReport, export_lines, import_stream
 from tests.dbutil import create_database, drop_database
 
 
@@ -25,12 +25,17 @@ async def chunks(data: bytes, size: int = 4096) -> AsyncIterator[bytes]:
 
 
 async def run_import(
-    url: str, data: bytes | str, *, csv: bool = False, partial: bool = False
+    url: str,
+    data: bytes | str,
+    *,
+    csv: bool = False,
+    partial: bool = False,
+    options: ImportOptions | None = None,
 ) -> ImportReport:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
-        return await import_stream(conn, chunks(raw), csv=csv, partial=partial)
+        return await import_stream(conn, chunks(raw), csv=csv, partial=partial, options=options)
     finally:
         await conn.close()
 

@@ -27,7 +27,7 @@ from service.db.urls import asyncpg_dsn
 from service.domain import Scope
 from tests.frontends import npm
 from tests.frontends.conftest import serve
-from tests.frontends.test_client_compilers import compile_relay
+from tests.frontends.test_client_compilers import _compile_relay, compile_relay
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
@@ -42,6 +42,8 @@ def page_dir(node_work: Path) -> Path:
             pytest.fail(f"STAKEGRAPH_REQUIRE_BROWSER=1 but {reason}")
         pytest.skip(reason)
     with npm.locked("relay"):
+        # The bundle imports Relay's artifacts: compile them here, whatever ran before.
+        _compile_relay(node_work)
         dist = node_work / "dist"
         result = npm.run_node(
             node_work,

@@ -17,7 +17,7 @@ from graphql import OperationDefinitionNode, parse
 from service.app import create_app
 from service.config import Settings
 from service.gateway.manifest import sha256_hex
-from service.graphiql import OPERATIONS_DIR
+from service.operations import OPERATIONS_DIR
 from tests.frontends import npm
 
 GENERATED = Path("relay/src/__generated__")

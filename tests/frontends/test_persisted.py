@@ -21,7 +21,7 @@ from service.gateway.manifest import (
     parse_manifest,
     sha256_hex,
 )
-from service.graphiql import OPERATIONS_DIR
+from service.operations import OPERATIONS_DIR
 from tests.frontends.support import client
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -14,7 +14,7 @@ from service.schema.user_error_codes import UserErrorCode
 
 SERVICE = Path(__file__).resolve().parents[2] / "service"
 # Where user errors are made: reject(field, CODE, message) and UserError(field, CODE, message).
-SOURCES = [*sorted((SERVICE / "mutations").glob("*.py")), SERVICE / "schema" / "mutations.py"]
+SOURCES = [*sorted((SERVICE / "mutations").glob("*.py")), SERVICE / "schema" / "mutation_fields.py"]
 
 
 def _raised_codes() -> dict[str, str]:

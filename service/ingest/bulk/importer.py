@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import os
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -33,17 +33,17 @@ from service.ingest.bulk.format import (
     SUBJECT_TYPES,
     TYPE_ORDER,
     Embedded,
-    Field,
     Kind,
     RecordType,
 )
-from service.ingest.bulk.read import Item, LineError, read_csv, read_jsonl
-from service.ingest.bulk.validate import VALIDATORS, Invalid, record_label
+from service.ingest.bulk.pipeline import BLOCK_BYTES, staged_blocks
+from service.ingest.bulk.read import Item, JsonlOrder, LineError, after_end, read_csv
+from service.ingest.bulk.stage import Stager
+from service.ingest.bulk.stages import STAGES, Stage, q
 from service.ingest.progress import Progress
 
 MAX_REPORTED_ERRORS = 1000
 _FLUSH_ROWS = 20_000
-_PREFIX = "_sg_stage_"
 _REJECTED = "_sg_stage_rejected"
 
 
@@ -90,6 +90,9 @@ class ImportReport:
     bad_lines: set[int] = field(default_factory=set)
     partial: bool = False
     imported: bool = False
+    # The bulk_import row, and the import_id of the audit rows, of an import that changed
+    # something.
+    import_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -106,6 +109,7 @@ class ImportReport:
         return {
             "ok": self.ok,
             "imported": self.imported,
+            "importId": self.import_id,
             "partial": self.partial,
             "skippedLines": len(self.bad_lines) if self.imported else 0,
             "records": self.records,
@@ -148,77 +152,35 @@ class _Rollback(Exception):
     """Raised inside the import's transaction to undo it when the file has errors."""
 
 
-def _q(name: str) -> str:
-    return f'"{name}"'
-
-
-@dataclass(frozen=True, slots=True)
-class _Stage:
-    """A staging table: one per record type and per embedded list."""
-
-    name: str  # the record type or child table
-    table: str  # the staging table
-    columns: tuple[str, ...]  # after "line"
-    types: tuple[str, ...]
-    fields: tuple[Field, ...]
-    key: tuple[str, ...]  # staging columns holding the natural key
-    holder: str  # the record type whose lines hold these rows
-    list_field: str | None  # for an embedded list: its field in the holder
-
-
-def _field_type(f: Field) -> str:
-    return "text" if f.kind is Kind.REF else f.sql_type
-
-
-def _top_stage(rt: RecordType) -> _Stage:
-    columns = [f.name for f in rt.fields] + [f"{e.field}_given" for e in rt.embedded]
-    types = [_field_type(f) for f in rt.fields] + ["boolean"] * len(rt.embedded)
-    return _Stage(
-        rt.name, _PREFIX + rt.name, tuple(columns), tuple(types), rt.fields, rt.key, rt.name, None
-    )
-
-
-def _child_stage(parent: RecordType, e: Embedded) -> _Stage:
-    columns = ["parent", "ordinal", *(f.name for f in e.fields)]
-    types = ["text", "integer", *(_field_type(f) for f in e.fields)]
-    key = ("key",) if e.table in KEY_COLUMN else ("parent", *e.identity)
-    return _Stage(
-        e.table,
-        _PREFIX + e.table,
-        tuple(columns),
-        tuple(types),
-        e.fields,
-        key,
-        parent.name,
-        e.field,
-    )
-
-
-STAGES: dict[str, _Stage] = {}
-for _rt in RECORD_TYPES.values():
-    STAGES[_rt.name] = _top_stage(_rt)
-    for _e in _rt.embedded:
-        STAGES[_e.table] = _child_stage(_rt, _e)
-
-
 class Importer:
     """One import on one connection, inside the caller's transaction."""
 
     def __init__(
-        self, conn: asyncpg.Connection, progress: Progress | None = None, *, partial: bool = False
+        self,
+        conn: asyncpg.Connection,
+        progress: Progress | None = None,
+        *,
+        partial: bool = False,
+        source: str = "import",
+        audit_images: bool = False,
     ) -> None:
         self.conn = conn
         self.progress = progress or Progress(enabled=False)
         self.partial = partial
+        self.source = source
+        self.audit_images = audit_images
         self.report = ImportReport(partial=partial)
         self.currencies: frozenset[str] = frozenset()
-        self.buffers: dict[str, list[tuple[Any, ...]]] = {name: [] for name in STAGES}
+        self.stager = Stager(frozenset())
         self.staged: dict[str, int] = dict.fromkeys(STAGES, 0)
         self.rejected: list[tuple[str, str]] = []
         # Lines that are no record at all: what they held is unknown, so checks across
         # records would only echo them.
         self.unreadable = 0
         self.started = time.perf_counter()
+        self.import_id = 0
+        self.audit_before = 0
+        self.settings_before: tuple[str, str] = ("", "")
 
     async def start(self) -> None:
         # The checks and upserts hash-join and sort whole staging tables: with the default
@@ -226,9 +188,10 @@ class Importer:
         await self.conn.execute("SET LOCAL work_mem = '256MB'")
         codes = await self.conn.fetch("SELECT code FROM currency")
         self.currencies = frozenset(row["code"] for row in codes)
+        self.stager = Stager(self.currencies)
         for stage in STAGES.values():
             columns = ", ".join(
-                f"{_q(c)} {t}" for c, t in zip(stage.columns, stage.types, strict=True)
+                f"{q(c)} {t}" for c, t in zip(stage.columns, stage.types, strict=True)
             )
             # New organizations get their ids before they are written, so that subsidiaries
             # can refer to parents written by the same statement.
@@ -240,6 +203,64 @@ class Importer:
         await self.conn.execute(
             f"CREATE TEMP TABLE {_REJECTED} (type text, key text) ON COMMIT DROP"
         )
+        await self._audit_as_import()
+
+    async def _audit_as_import(self) -> None:
+        """Every audit row written from here on names this import; without ``audit_images``
+        they are light rows (no images: the history holds them; migration 0007). The id is
+        drawn now and its ``bulk_import`` row written at the end, only if the import changed
+        something, so that an import that changes nothing writes nothing."""
+        row = await self.conn.fetchrow(
+            "SELECT nextval(pg_get_serial_sequence('bulk_import', 'id')) AS id,"
+            " (SELECT coalesce(max(id), 0) FROM audit_log) AS audit_before,"
+            " coalesce(current_setting('stakegraph.import_id', true), '') AS import_id,"
+            " coalesce(current_setting('stakegraph.audit', true), '') AS audit"
+        )
+        assert row is not None
+        self.import_id, self.audit_before = row["id"], row["audit_before"]
+        self.settings_before = (row["import_id"], row["audit"])
+        # An audit the caller turned off stays off.
+        mode = row["audit"] if row["audit"] == "off" else "full" if self.audit_images else "light"
+        await self.conn.execute(
+            "SELECT set_config('stakegraph.import_id', $1, true),"
+            " set_config('stakegraph.audit', $2, true)",
+            str(self.import_id),
+            mode,
+        )
+
+    async def finish(self) -> None:
+        """Records the import in ``bulk_import`` with the range of its audit rows, and gives
+        the caller's transaction back its settings."""
+        first = await self.conn.fetchval(
+            "SELECT id FROM audit_log WHERE id > $1 AND import_id = $2 ORDER BY id LIMIT 1",
+            self.audit_before,
+            self.import_id,
+        )
+        if first is not None:
+            last = await self.conn.fetchval(
+                "SELECT id FROM audit_log WHERE id >= $1 AND import_id = $2"
+                " ORDER BY id DESC LIMIT 1",
+                first,
+                self.import_id,
+            )
+            await self.conn.execute(
+                "INSERT INTO bulk_import (id, key_id, source, finished_at, records, rows,"
+                " audit_from, audit_to, partial)"
+                " VALUES ($1, sg_key_id(), $2, clock_timestamp(), $3, $4, $5, $6, $7)",
+                self.import_id,
+                self.source,
+                self.report.records,
+                self.report.rows,
+                first,
+                last,
+                self.partial,
+            )
+            self.report.import_id = self.import_id
+        await self.conn.execute(
+            "SELECT set_config('stakegraph.import_id', $1, true),"
+            " set_config('stakegraph.audit', $2, true)",
+            *self.settings_before,
+        )
 
     def lap(self, phase: str) -> None:
         now = time.perf_counter()
@@ -247,66 +268,83 @@ class Importer:
 
     # --- reading ------------------------------------------------------------------------
 
-    async def add(self, line: int, record: Mapping[str, Any]) -> None:
-        self.report.records += 1
-        type_name = record.get("type")
-        if not isinstance(type_name, str) or type_name not in VALIDATORS:
-            known = ", ".join(TYPE_ORDER)
-            self.report.add_error(line, f"unknown record type {type_name!r} (one of {known})")
-            return
-        validate = VALIDATORS[type_name]
-        try:
-            staged = validate(record, self.currencies)
-        except Invalid as exc:
-            self.report.add_error(line, f"{record_label(type_name, record)}: {exc}")
-            key = record.get(RECORD_TYPES[type_name].key[0])
-            if isinstance(key, str):
-                # Its references are still checked, but not reported as missing: one bad
-                # organization should not bury the file under a thousand echoes.
-                self.rejected.append((type_name, key))
-            return
-        await self._stage(type_name, (line, *staged.row))
-        for child, rows in staged.children.items():
-            for row in rows:
-                await self._stage(child, (line, *row))
-
-    async def _stage(self, name: str, row: tuple[Any, ...]) -> None:
-        buffer = self.buffers[name]
-        buffer.append(row)
-        if len(buffer) >= _FLUSH_ROWS:
-            await self._flush(name)
-
-    async def _flush(self, name: str) -> None:
-        buffer = self.buffers[name]
-        if not buffer:
-            return
-        stage = STAGES[name]
-        await self.conn.copy_records_to_table(
-            stage.table, records=buffer, columns=["line", *stage.columns]
-        )
-        self.staged[name] += len(buffer)
-        self.buffers[name] = []
-
     async def read(self, items: AsyncIterable[Item] | Iterable[Item]) -> None:
+        """Records already read (the article loader, CSV): checked in this process."""
         if isinstance(items, AsyncIterable):
             async for line, item in items:
                 await self._item(line, item)
         else:
             for line, item in items:
                 await self._item(line, item)
+        await self._flush_stager()
 
     async def _item(self, line: int, item: dict[str, Any] | LineError) -> None:
-        if isinstance(item, LineError):
+        self.stager.item(line, item)
+        if self.stager.pending() >= _FLUSH_ROWS:
+            await self._flush_stager()
+
+    async def _flush_stager(self) -> None:
+        stager = self.stager
+        self.report.records += stager.records
+        self.unreadable += stager.unreadable
+        for line, message in stager.errors:
+            self.report.add_error(line, message)
+        self.rejected.extend(stager.rejected)
+        for name, rows in stager.rows.items():
+            if rows:
+                stage = STAGES[name]
+                await self.conn.copy_records_to_table(
+                    stage.table, records=rows, columns=["line", *stage.columns]
+                )
+                self.staged[name] += len(rows)
+        self.stager = Stager(self.currencies)
+
+    async def read_jsonl(
+        self, chunks: AsyncIterable[bytes], *, workers: bool | None, block_bytes: int
+    ) -> None:
+        """A JSON Lines stream: staged block by block (in worker processes when it is longer
+        than a block) while each staged block is copied."""
+        order = JsonlOrder()
+        last = 0
+        async for block in staged_blocks(
+            chunks, self.currencies, workers=workers, block_bytes=block_bytes
+        ):
+            last = max(last, block.last)
+            if order.ended_at is not None:
+                # The end record came in an earlier block: nothing here is read.
+                for line in block.lines:
+                    self.unreadable += 1
+                    self.report.add_error(line, after_end(order.ended_at).message)
+                continue
+            base = order.records
+            for line, marker, before in block.markers:
+                order.records = base + before
+                error = order.marker(line, marker)
+                if error is not None:
+                    self.unreadable += 1
+                    self.report.add_error(line, error.message)
+            order.records = base + block.framed
+            self.report.records += block.records
+            self.unreadable += block.unreadable
+            for error_line, message in block.errors:
+                self.report.add_error(error_line, message)
+            self.rejected.extend(block.rejected)
+            for name, data in block.copy.items():
+                stage = STAGES[name]
+                await self.conn.copy_to_table(
+                    stage.table, source=io.BytesIO(data), columns=["line", *stage.columns]
+                )
+                self.staged[name] += block.counts[name]
+        end = order.finish(last)
+        if end is not None:
+            line, missing = end
+            assert isinstance(missing, LineError)
             self.unreadable += 1
-            self.report.add_error(line, item.message)
-        else:
-            await self.add(line, item)
+            self.report.add_error(line, missing.message)
 
     # --- checking ------------------------------------------------------------------------
 
     async def check(self) -> None:
-        for name in STAGES:
-            await self._flush(name)
         if self.rejected:
             await self.conn.copy_records_to_table(
                 _REJECTED, records=self.rejected, columns=["type", "key"]
@@ -360,7 +398,7 @@ class Importer:
                 row["line"], f'organization "{row["slug"]}": its parent chain comes back to it'
             )
 
-    def _unique_sets(self, stage: _Stage) -> list[tuple[str, ...]]:
+    def _unique_sets(self, stage: Stage) -> list[tuple[str, ...]]:
         """The natural key, and the table's other unique column sets that the staged fields
         fill (an investment's round and investor), as staging columns."""
         by_column = {f.column: f.name for f in stage.fields}
@@ -389,10 +427,10 @@ class Importer:
         # are unique across parents (a component's) need a look across records.
         return [names for names in sets if "parent" not in names]
 
-    async def _duplicates(self, stage: _Stage) -> None:
+    async def _duplicates(self, stage: Stage) -> None:
         for names in self._unique_sets(stage):
-            cols = ", ".join(_q(n) for n in names)
-            not_null = " AND ".join(f"{_q(n)} IS NOT NULL" for n in names)
+            cols = ", ".join(q(n) for n in names)
+            not_null = " AND ".join(f"{q(n)} IS NOT NULL" for n in names)
             rows = await self.conn.fetch(
                 f"SELECT array_agg(line ORDER BY line) AS lines, {cols} FROM {stage.table}"
                 f" WHERE {not_null} GROUP BY {cols} HAVING count(*) > 1"
@@ -406,7 +444,7 @@ class Importer:
                         line, f'duplicate {stage.name} {what} "{value}" (first on line {first})'
                     )
 
-    async def _references(self, stage: _Stage) -> None:
+    async def _references(self, stage: Stage) -> None:
         checks: list[tuple[str, str, str]] = [
             (f.name, f.target, "") for f in stage.fields if f.kind is Kind.REF and f.target
         ]
@@ -414,11 +452,11 @@ class Importer:
             checks = [("key", target, f"type = '{target}'") for target in SUBJECT_TYPES]
         owner = "parent" if stage.list_field else stage.key[0]
         for column, target, condition in checks:
-            natural = _q(KEY_COLUMN[target])
-            ref = f"s.{_q(column)}"
+            natural = q(KEY_COLUMN[target])
+            ref = f"s.{q(column)}"
             where = f" AND s.{condition}" if condition else ""
             rows = await self.conn.fetch(
-                f"SELECT s.line, {ref} AS ref, s.{_q(owner)} AS owner FROM {stage.table} s"
+                f"SELECT s.line, {ref} AS ref, s.{q(owner)} AS owner FROM {stage.table} s"
                 f" WHERE {ref} IS NOT NULL{where}"
                 f" AND NOT EXISTS (SELECT FROM {STAGES[target].table} t WHERE t.{natural} = {ref})"
                 f" AND NOT EXISTS (SELECT FROM {target} t WHERE t.{natural} = {ref})"
@@ -452,7 +490,7 @@ class Importer:
                     self.progress.phase(f"writing {e.table}")
                     await self._children(rt, e)
 
-    def _select(self, stage: _Stage, alias: str = "s") -> tuple[list[str], list[str], list[str]]:
+    def _select(self, stage: Stage, alias: str = "s") -> tuple[list[str], list[str], list[str]]:
         """Target columns, the expressions filling them, and the joins resolving references."""
         columns: list[str] = []
         exprs: list[str] = []
@@ -462,13 +500,13 @@ class Importer:
             if stage.name == "claim_subject":
                 continue
             columns.append(f.column)
-            source = f"{alias}.{_q(f.name)}"
+            source = f"{alias}.{q(f.name)}"
             if f.kind is Kind.REF:
                 assert f.target is not None
                 ref = f"r_{f.name}"
                 join = "JOIN" if f.required else "LEFT JOIN"
                 joins.append(
-                    f"{join} {f.target} {ref} ON {ref}.{_q(KEY_COLUMN[f.target])} = {source}"
+                    f"{join} {f.target} {ref} ON {ref}.{q(KEY_COLUMN[f.target])} = {source}"
                 )
                 if stage.name == "organization" and f.name == "parent":
                     # A parent new in this file: the id it was given (see _organizations).
@@ -491,7 +529,7 @@ class Importer:
 
     async def _upsert(
         self,
-        stage: _Stage,
+        stage: Stage,
         table: str,
         *,
         conflict: Sequence[str] | None = None,
@@ -504,7 +542,7 @@ class Importer:
             parent_table, parent_key, parent_column = parent
             columns.insert(0, parent_column)
             exprs.insert(0, "p.id")
-            joins.insert(0, f"JOIN {parent_table} p ON p.{_q(parent_key)} = s.parent")
+            joins.insert(0, f"JOIN {parent_table} p ON p.{q(parent_key)} = s.parent")
         key_columns = (
             list(conflict)
             if conflict is not None
@@ -512,11 +550,11 @@ class Importer:
         )
         updates = [c for c in columns if c not in key_columns and c != "id"]
         stamp = ", updated_at = now()" if "updated_at" in tables.metadata.tables[table].c else ""
-        target = ", ".join(_q(c) for c in key_columns)
+        target = ", ".join(q(c) for c in key_columns)
         if updates:
-            changed = ", ".join(f"{table}.{_q(c)}" for c in updates)
-            excluded = ", ".join(f"EXCLUDED.{_q(c)}" for c in updates)
-            assignments = ", ".join(f"{_q(c)} = EXCLUDED.{_q(c)}" for c in updates)
+            changed = ", ".join(f"{table}.{q(c)}" for c in updates)
+            excluded = ", ".join(f"EXCLUDED.{q(c)}" for c in updates)
+            assignments = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in updates)
             action = (
                 f"DO UPDATE SET {assignments}{stamp}"
                 f" WHERE ROW({changed}) IS DISTINCT FROM ROW({excluded})"
@@ -524,7 +562,7 @@ class Importer:
         else:
             action = "DO NOTHING"
         sql = (
-            f"WITH up AS (INSERT INTO {table} ({', '.join(_q(c) for c in columns)})"
+            f"WITH up AS (INSERT INTO {table} ({', '.join(q(c) for c in columns)})"
             f" SELECT {', '.join(exprs)} FROM {stage.table} s {' '.join(joins)}"
             # Ids follow the file's order, as they would with one INSERT per line.
             f" ORDER BY s.line{', s.ordinal' if stage.list_field else ''}"
@@ -560,7 +598,7 @@ class Importer:
         stage = STAGES[e.table]
         parent_stage = STAGES[rt.name]
         parent_key = KEY_COLUMN[rt.name]
-        given = _q(f"{e.field}_given")
+        given = q(f"{e.field}_given")
         counts = self.report.tables.setdefault(e.table, TableCounts())
         if e.table == "claim_subject":
             await self._subjects(parent_stage, given, counts)
@@ -573,17 +611,17 @@ class Importer:
             f = next(f for f in e.fields if f.name == name)
             if f.kind is Kind.REF:
                 assert f.target is not None
-                natural = _q(KEY_COLUMN[f.target])
-                joins.append(f"JOIN {f.target} r_{name} ON r_{name}.{natural} = c.{_q(name)}")
-                matches.append(f"r_{name}.id = x.{_q(f.column)}")
+                natural = q(KEY_COLUMN[f.target])
+                joins.append(f"JOIN {f.target} r_{name} ON r_{name}.{natural} = c.{q(name)}")
+                matches.append(f"r_{name}.id = x.{q(f.column)}")
             else:
-                matches.append(f"c.{_q(name)} = x.{_q(f.column)}")
+                matches.append(f"c.{q(name)} = x.{q(f.column)}")
         status = await self.conn.execute(
             f"DELETE FROM {e.table} x USING {parent_stage.table} s, {rt.table.name} p"
-            f" WHERE s.{given} AND p.{_q(parent_key)} = s.{_q(parent_key)}"
-            f" AND x.{_q(e.parent_column)} = p.id"
+            f" WHERE s.{given} AND p.{q(parent_key)} = s.{q(parent_key)}"
+            f" AND x.{q(e.parent_column)} = p.id"
             f" AND NOT EXISTS (SELECT FROM {stage.table} c {' '.join(joins)}"
-            f" WHERE c.parent = s.{_q(parent_key)} AND {' AND '.join(matches)})"
+            f" WHERE c.parent = s.{q(parent_key)} AND {' AND '.join(matches)})"
         )
         counts.deleted += int(status.split()[-1])
         if self.staged[e.table]:
@@ -604,11 +642,11 @@ class Importer:
     def _column(e: Embedded, name: str) -> str:
         return next(f.column for f in e.fields if f.name == name)
 
-    async def _subjects(self, parent_stage: _Stage, given: str, counts: TableCounts) -> None:
+    async def _subjects(self, parent_stage: Stage, given: str, counts: TableCounts) -> None:
         """Claim subjects: one arc column per subject type, filled through the subject's key."""
         stage = STAGES["claim_subject"]
         for subject_type, column in SUBJECT_TYPES.items():
-            natural = _q(KEY_COLUMN[subject_type])
+            natural = q(KEY_COLUMN[subject_type])
             status = await self.conn.execute(
                 f"DELETE FROM claim_subject x USING {parent_stage.table} s, claim p"
                 f" WHERE s.{given} AND p.key = s.key AND x.claim_id = p.id"
@@ -634,21 +672,36 @@ class Importer:
         await self.conn.execute(f"DROP TABLE IF EXISTS {names}")
 
 
-async def import_items(
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """How an import runs. ``partial``: write the good lines, leaving out the bad ones and
+    whatever relied on them. ``source``: what ``bulk_import`` records it came from.
+    ``audit_images``: full audit rows with row images instead of light ones (migration 0007).
+    ``workers``: stage JSON Lines in worker processes (None: when longer than a block)."""
+
+    partial: bool = False
+    source: str = "import"
+    audit_images: bool = False
+    workers: bool | None = None
+    block_bytes: int = BLOCK_BYTES
+
+
+async def _run(
     conn: asyncpg.Connection,
-    items: AsyncIterable[Item] | Iterable[Item],
-    *,
-    progress: Progress | None = None,
-    partial: bool = False,
+    read: Callable[[Importer], Awaitable[None]],
+    progress: Progress | None,
+    options: ImportOptions,
 ) -> ImportReport:
-    """Imports the records in one transaction (a savepoint inside the caller's); on any error
-    nothing is written and the report says why. ``partial`` writes the good lines instead,
-    leaving out the bad ones and whatever relied on them, and reports both."""
-    importer = Importer(conn, progress, partial=partial)
+    """One import in one transaction (a savepoint inside the caller's); on any error nothing
+    is written and the report says why, unless ``partial``."""
+    partial = options.partial
+    importer = Importer(
+        conn, progress, partial=partial, source=options.source, audit_images=options.audit_images
+    )
     try:
         async with conn.transaction():
             await importer.start()
-            await importer.read(items)
+            await read(importer)
             importer.lap("reading")
             await importer.check()
             importer.lap("checking")
@@ -661,11 +714,13 @@ async def import_items(
             importer.lap("writing")
             if importer.report.error_count != errors_before_writing:
                 raise _Rollback
+            await importer.finish()
             await importer.drop()
             importer.report.imported = True
     except _Rollback:
-        pass
+        importer.report.import_id = None
     except asyncpg.PostgresError as exc:
+        importer.report.import_id = None
         # A constraint the checks above do not foresee: the database has the last word.
         detail = f" ({exc.detail})" if getattr(exc, "detail", None) else ""
         importer.report.add_error(None, f"the database refused the import: {exc}{detail}")
@@ -673,6 +728,23 @@ async def import_items(
     importer.report.seconds = time.perf_counter() - importer.started
     importer.progress.close()
     return importer.report
+
+
+async def import_items(
+    conn: asyncpg.Connection,
+    items: AsyncIterable[Item] | Iterable[Item],
+    *,
+    progress: Progress | None = None,
+    partial: bool = False,
+    options: ImportOptions | None = None,
+) -> ImportReport:
+    """Imports records already read (checked in this process); see ``ImportOptions``."""
+
+    async def read(importer: Importer) -> None:
+        await importer.read(items)
+
+    chosen = options or ImportOptions(partial=partial)
+    return await _run(conn, read, progress, chosen)
 
 
 _CHUNK = 1 << 20
@@ -700,10 +772,18 @@ async def import_stream(
     csv: bool,
     progress: Progress | None = None,
     partial: bool = False,
+    options: ImportOptions | None = None,
 ) -> ImportReport:
-    """Imports a JSON Lines (or CSV) byte stream; see ``import_items``."""
-    items = read_csv(chunks) if csv else read_jsonl(chunks)
-    return await import_items(conn, items, progress=progress, partial=partial)
+    """Imports a JSON Lines (or CSV) byte stream; see ``ImportOptions``. CSV (rounds or
+    investments, small files) is read in this process; JSON Lines block by block."""
+    chosen = options or ImportOptions(partial=partial)
+    if csv:
+        return await import_items(conn, read_csv(chunks), progress=progress, options=chosen)
+
+    async def read(importer: Importer) -> None:
+        await importer.read_jsonl(chunks, workers=chosen.workers, block_bytes=chosen.block_bytes)
+
+    return await _run(conn, read, progress, chosen)
 
 
 async def import_file(
@@ -714,10 +794,12 @@ async def import_file(
     csv: bool | None = None,
     progress: Progress | None = None,
     partial: bool = False,
+    options: ImportOptions | None = None,
 ) -> ImportReport:
     """Imports an open file (CSV when ``csv``, or as ``is_csv`` guesses from its name and
     first bytes) into the database at ``url``."""
     progress = progress or Progress()
+    chosen = options or ImportOptions(partial=partial, source=name)
     first = stream.peek(64)[:64] if isinstance(stream, io.BufferedReader) else b""
     as_csv = is_csv(name, first) if csv is None else csv
     try:
@@ -728,7 +810,7 @@ async def import_file(
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         return await import_stream(
-            conn, _file_chunks(stream, progress), csv=as_csv, progress=progress, partial=partial
+            conn, _file_chunks(stream, progress), csv=as_csv, progress=progress, options=chosen
         )
     finally:
         await conn.close()

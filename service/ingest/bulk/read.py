@@ -53,70 +53,108 @@ async def _lines(chunks: AsyncIterable[bytes]) -> AsyncIterator[tuple[int, bytes
         yield number + 1, rest, False
 
 
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A header or end record: it frames the records instead of being one."""
+
+    kind: str
+    value: dict[str, Any]
+
+
+# What one non-blank line of a JSON Lines file is, on its own.
+Parsed = dict[str, Any] | LineError | Marker
+
+
+def parse_line(raw: bytes, terminated: bool) -> Parsed | None:
+    """One line on its own (None for a blank one): what it means in the file's order is
+    ``JsonlOrder``'s to say."""
+    if not raw.strip():
+        return None
+    try:
+        value = json.loads(raw, parse_float=Decimal)
+    except UnicodeDecodeError:
+        return LineError("not UTF-8 text")
+    except ValueError as exc:
+        if not terminated:
+            return LineError("the file ends in the middle of this record (cut off?)")
+        return LineError(f"malformed JSON: {exc}")
+    if not isinstance(value, dict):
+        return LineError(f"expected a JSON object, got {type(value).__name__}")
+    kind = value.get("type")
+    if kind in (HEADER_TYPE, END_TYPE):
+        return Marker(kind, value)
+    return value
+
+
+def after_end(ended_at: int) -> LineError:
+    return LineError(f"a record after the end record of line {ended_at}")
+
+
+class JsonlOrder:
+    """The file's frame: a header line, when present, must come first and name this format; a
+    file with a header must end with its end record, whose count must match, so a file cut off
+    anywhere is refused. ``records`` counts the lines meant as records, readable or not."""
+
+    def __init__(self) -> None:
+        self.header = False
+        self.ended_at: int | None = None
+        self.records = 0
+
+    def place(self, number: int, parsed: Parsed) -> Item | None:
+        """The item a non-blank line gives in its place, or None for a frame line in order."""
+        if self.ended_at is not None:
+            return number, after_end(self.ended_at)
+        if isinstance(parsed, Marker):
+            error = self.marker(number, parsed)
+            return None if error is None else (number, error)
+        self.records += 1
+        return number, parsed
+
+    def marker(self, number: int, marker: Marker) -> LineError | None:
+        value = marker.value
+        if marker.kind == HEADER_TYPE:
+            self.header = True
+            if number != 1 or self.records:
+                return LineError("the header record must be the first line")
+            if value.get("format") != FORMAT_NAME or value.get("version") != FORMAT_VERSION:
+                return LineError(
+                    f'expected format "{FORMAT_NAME}" version {FORMAT_VERSION}, got '
+                    f"{value.get('format')!r} version {value.get('version')!r}"
+                )
+            return None
+        self.ended_at = number
+        if value.get("records") != self.records:
+            return LineError(
+                f"the end record counts {value.get('records')!r} records, the file "
+                f"holds {self.records} (lines lost or added?)"
+            )
+        return None
+
+    def finish(self, last: int) -> Item | None:
+        """After the last line (numbered ``last``): a file with a header needs its end."""
+        if self.header and self.ended_at is None:
+            return (
+                last + 1,
+                LineError(f"the file ends after line {last} without its end record (cut off?)"),
+            )
+        return None
+
+
 async def read_jsonl(chunks: AsyncIterable[bytes]) -> AsyncIterator[Item]:
-    """Records of a JSON Lines file. A header line, when present, must come first and name
-    this format; a file with a header must end with its end record, whose count must match,
-    so a file cut off anywhere is refused."""
-    header = False
-    ended_at: int | None = None
-    records = 0
+    """Records of a JSON Lines file, in the frame ``JsonlOrder`` checks."""
+    order = JsonlOrder()
     last = 0
     async for number, raw, terminated in _lines(chunks):
         last = number
-        if not raw.strip():
+        parsed = parse_line(raw, terminated)
+        if parsed is None:
             continue
-        if ended_at is not None:
-            yield number, LineError(f"a record after the end record of line {ended_at}")
-            continue
-        try:
-            value = json.loads(raw, parse_float=Decimal)
-        except UnicodeDecodeError:
-            records += 1  # a line meant as a record all the same, for the end record's count
-            yield number, LineError("not UTF-8 text")
-            continue
-        except ValueError as exc:
-            records += 1
-            if not terminated:
-                yield number, LineError("the file ends in the middle of this record (cut off?)")
-            else:
-                yield number, LineError(f"malformed JSON: {exc}")
-            continue
-        if not isinstance(value, dict):
-            records += 1
-            yield number, LineError(f"expected a JSON object, got {type(value).__name__}")
-            continue
-        kind = value.get("type")
-        if kind == HEADER_TYPE:
-            if number != 1 or records:
-                yield number, LineError("the header record must be the first line")
-            elif value.get("format") != FORMAT_NAME or value.get("version") != FORMAT_VERSION:
-                yield (
-                    number,
-                    LineError(
-                        f'expected format "{FORMAT_NAME}" version {FORMAT_VERSION}, got '
-                        f"{value.get('format')!r} version {value.get('version')!r}"
-                    ),
-                )
-            header = True
-            continue
-        if kind == END_TYPE:
-            ended_at = number
-            if value.get("records") != records:
-                yield (
-                    number,
-                    LineError(
-                        f"the end record counts {value.get('records')!r} records, the file "
-                        f"holds {records} (lines lost or added?)"
-                    ),
-                )
-            continue
-        records += 1
-        yield number, value
-    if header and ended_at is None:
-        yield (
-            last + 1,
-            LineError(f"the file ends after line {last} without its end record (cut off?)"),
-        )
+        item = order.place(number, parsed)
+        if item is not None:
+            yield item
+    end = order.finish(last)
+    if end is not None:
+        yield end
 
 
 def _csv_value(kind: Kind, text: str) -> Any:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from service.ingest.generator.namesakes import NamesakeBase
+
 Row = tuple[Any, ...]
 
 # Every row gets this creation time instead of now(): two runs must give identical rows.
@@ -174,6 +176,9 @@ class Dataset:
     ) -> None:
         self.seed = seed
         self.orgs = orgs
+        # Names to give namesakes to, and how many each (``namesakes``); none by default.
+        self.namesake_bases: tuple[NamesakeBase, ...] = ()
+        self.namesakes_each = 0
         self.credit_type_ids = dict(credit_type_ids)
         # (currency, rate_on, usd_per_unit, source): upserted, not copied, as the article may
         # already have rates for some of these days.

@@ -23,6 +23,7 @@ from service.ingest.generator.distributions import (
     year_ordinal,
 )
 from service.ingest.generator.model import Dataset
+from service.ingest.generator.namesakes import namesake_naming, reserved_keys
 
 # Categories: what role an organization plays in the generated market (an int, for speed).
 STARTUP, VC, CLOUD, PLATFORM, CHIP, CORPORATE, GROUP, GOVERNMENT, ANALYST, PUBLISHER = range(10)
@@ -252,6 +253,28 @@ def _founded(rng: random.Random, category: int) -> int:
     return year_ordinal(rng, 1975, 2018)
 
 
+# A namesake imitating a Chinese or Arabic name is placed where such names are at home.
+NAMESAKE_COUNTRIES = {CHINESE: "CN", ARABIC: "AE"}
+REGION_OF_COUNTRY = {
+    country: region for region, (countries, _) in enumerate(COUNTRY_TABLES) for country in countries
+}
+_NAMESAKE_FLAVOURS = {"latin": LATIN, "chinese": CHINESE, "arabic": ARABIC}
+
+
+def _namesake(
+    rng: random.Random, ds: Dataset, position: int, category: int, reserved: frozenset[str]
+) -> tuple[_Naming, int] | None:
+    """The first ``len(bases) * each`` organizations are namesakes (publishers excepted: the
+    generated sources name them)."""
+    each = ds.namesakes_each
+    if not each or category == PUBLISHER or position >= len(ds.namesake_bases) * each:
+        return None
+    base = ds.namesake_bases[position // each]
+    made = namesake_naming(rng, base, position % each, reserved)
+    naming = _Naming(made.primary, made.latin, made.brand, made.aliases)
+    return naming, _NAMESAKE_FLAVOURS[made.flavour]
+
+
 def generate_organizations(rng: random.Random, ds: Dataset) -> OrgFacts:
     orgs_table, names_table = ds["organization"], ds["organization_name"]
     org_rows, name_rows = orgs_table.rows, names_table.rows
@@ -260,6 +283,7 @@ def generate_organizations(rng: random.Random, ds: Dataset) -> OrgFacts:
     seed = ds.seed
     groups_so_far: list[int] = []
     publisher_names = iter(vocab.PUBLISHERS)
+    reserved = reserved_keys(ds.namesake_bases)
     for position, category in enumerate(_categories(rng, ds.orgs)):
         org_id = orgs_table.next_id()
         region = choose_index(rng, REGION_CUMULATIVE)
@@ -267,7 +291,12 @@ def generate_organizations(rng: random.Random, ds: Dataset) -> OrgFacts:
         country = countries[choose_index(rng, table)]
         flavour = _flavour(rng, country)
         sector = rng.randrange(len(vocab.SECTORS)) if category == STARTUP else -1
-        if category == PUBLISHER:
+        namesake = _namesake(rng, ds, position, category, reserved)
+        if namesake is not None:
+            naming, flavour = namesake
+            country = NAMESAKE_COUNTRIES.get(flavour, country)
+            region = REGION_OF_COUNTRY.get(country, region)
+        elif category == PUBLISHER:
             # The publishers of the generated sources exist as organizations under their own
             # names, so claims can point at them.
             title, language, domain = next(publisher_names)

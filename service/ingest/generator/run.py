@@ -69,7 +69,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +87,7 @@ from service.ingest.generator.graph import (
 )
 from service.ingest.generator.jsonl import assign_keys, write_jsonl
 from service.ingest.generator.model import CREDIT_TYPES, Dataset
+from service.ingest.generator.namesakes import NamesakeBase, bases_in_database
 from service.ingest.generator.orgs import MIN_ORGS, generate_organizations
 from service.ingest.generator.people import generate_people
 from service.ingest.generator.products import generate_products
@@ -114,11 +115,18 @@ class GenerateReport:
         return sum(self.row_counts.values())
 
 
-def _check(orgs: int, seed: int) -> None:
+def _check(orgs: int, seed: int, namesakes: int = 0, bases: int = 0) -> None:
     if orgs < MIN_ORGS:
         raise GenerateError(f"--orgs must be at least {MIN_ORGS}")
     if seed < 0:
         raise GenerateError("--seed must be a non-negative integer")
+    if namesakes < 0:
+        raise GenerateError("namesakes must be a non-negative integer")
+    if namesakes * bases > orgs:
+        raise GenerateError(
+            f"{namesakes} namesakes for each of {bases} names need at least "
+            f"{namesakes * bases} organizations; got {orgs}"
+        )
 
 
 def build_dataset(
@@ -128,9 +136,13 @@ def build_dataset(
     id_bases: Mapping[str, int] | None = None,
     credit_type_ids: Mapping[str, int] | None = None,
     progress: Progress | None = None,
+    namesake_bases: Sequence[NamesakeBase] = (),
+    namesakes_each: int = 0,
 ) -> Dataset:
-    """The whole generated market, rows in memory; ids start after ``id_bases`` (default 0)."""
-    _check(orgs, seed)
+    """The whole generated market, rows in memory; ids start after ``id_bases`` (default 0).
+    With ``namesakes_each``, that many organizations are named after each of
+    ``namesake_bases`` (see ``namesakes``)."""
+    _check(orgs, seed, namesakes_each, len(namesake_bases) if namesakes_each else 0)
     progress = progress or Progress(enabled=False)
     rng = random.Random(seed)
     ds = Dataset(
@@ -140,6 +152,8 @@ def build_dataset(
         credit_type_ids=credit_type_ids
         or {slug: n for n, (slug, *_) in enumerate(CREDIT_TYPES, start=1)},
     )
+    ds.namesake_bases = tuple(namesake_bases) if namesakes_each else ()
+    ds.namesakes_each = namesakes_each
     progress.phase("generating organizations")
     fx = FxTable(rng)
     ds.fx_rates = fx.rows
@@ -162,10 +176,12 @@ def build_dataset(
 
 
 async def generate_into_database(
-    url: str, *, orgs: int, seed: int, progress: Progress | None = None
+    url: str, *, orgs: int, seed: int, progress: Progress | None = None, namesakes: int = 0
 ) -> GenerateReport:
-    """Generates and COPYs the dataset into the (migrated) database at ``url``."""
-    _check(orgs, seed)
+    """Generates and COPYs the dataset into the (migrated) database at ``url``; with
+    ``namesakes``, that many of the organizations are named after each organization already
+    there that the generator did not write (the article's, say)."""
+    _check(orgs, seed, namesakes)
     progress = progress or Progress()
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -178,12 +194,15 @@ async def generate_into_database(
             id_bases=id_bases,
             credit_type_ids=credit_type_ids,
             progress=progress,
+            namesake_bases=bases,
+            namesakes_each=namesakes,
         )
         timings["generate"] = time.perf_counter() - begun
         return ds
 
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
+        bases = await bases_in_database(conn) if namesakes else []
         ds = await write_dataset(conn, build, progress)
     finally:
         await conn.close()

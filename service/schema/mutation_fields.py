@@ -24,7 +24,8 @@ from strawberry.types.unset import UNSET
 
 from service.auth import keys as api_keys
 from service.domain import Scope
-from service.mutations import checks, merge
+from service.ids import GlobalIdError, decode_id_of, encode_id
+from service.mutations import checks, links, merge
 from service.mutations.spec import CLAIM_SUBJECT_COLUMNS, SPECS, EntitySpec
 from service.mutations.writes import (
     INVALID,
@@ -44,7 +45,6 @@ from service.mutations.writes import (
 from service.repository.db import Db
 from service.schema import mutation_inputs as mi
 from service.schema.context import Info
-from service.schema.ids import GlobalIdError, decode_id_of, encode_id
 from service.schema.nodes import load_node_by_pk
 from service.schema.objects import object_class
 from service.schema.organizations import Organization
@@ -127,21 +127,11 @@ async def _components(
     db: Db, investment_id: int, items: list[mi.ConsiderationComponentInput]
 ) -> None:
     spec = SPECS["ConsiderationComponent"]
-    position = await _next_position(db, investment_id)
+    position = await links.next_position(db, investment_id)
     for offset, item in enumerate(items):
         columns = await to_columns(db, spec, _given(spec, item, update=False))
         columns.update(investment_id=investment_id, position=position + offset)
         await create(db, spec, columns)
-
-
-async def _next_position(db: Db, investment_id: int) -> int:
-    # Positions of retired components stay taken: the unique key covers every row.
-    value = await db.fetchval_sql(
-        "SELECT coalesce(max(position) + 1, 0) FROM public.consideration_component"
-        " WHERE investment_id = $1",
-        [investment_id],
-    )
-    return int(value)
 
 
 async def _investment(db: Db, round_id: int, item: mi.RoundInvestmentInput, is_lead: bool) -> int:
@@ -163,35 +153,15 @@ async def _participants(db: Db, event_id: int, items: list[mi.EventParticipantIn
     ids = [
         (await resolve_id(db, "participants", p.organization, ["Organization"]))[1] for p in items
     ]
-    await db.fetch_sql(
-        "UPDATE public.event_participant SET retired_at = now()"
-        " WHERE event_id = $1 AND retired_at IS NULL AND NOT organization_id = ANY($2::bigint[])",
-        [event_id, ids],
-    )
-    for pk, item in zip(ids, items, strict=True):
-        await db.fetch_sql(
-            "INSERT INTO public.event_participant (event_id, organization_id, role)"
-            " VALUES ($1, $2, $3) ON CONFLICT (event_id, organization_id)"
-            " DO UPDATE SET role = excluded.role, retired_at = NULL",
-            [event_id, pk, item.role],
-        )
+    roles = [(pk, item.role) for pk, item in zip(ids, items, strict=True)]
+    await links.set_participants(db, event_id, roles)
 
 
 async def _alternatives(db: Db, product_id: int, items: list[mi.ProductAlternativeInput]) -> None:
     """Makes ``items`` the products this one is an alternative to: others are retired."""
     ids = [(await resolve_id(db, "alternativeTo", p.product, ["Product"]))[1] for p in items]
-    await db.fetch_sql(
-        "UPDATE public.product_alternative SET retired_at = now() WHERE product_id = $1"
-        " AND retired_at IS NULL AND NOT alternative_to_id = ANY($2::bigint[])",
-        [product_id, ids],
-    )
-    for pk, item in zip(ids, items, strict=True):
-        await db.fetch_sql(
-            "INSERT INTO public.product_alternative (product_id, alternative_to_id, market)"
-            " VALUES ($1, $2, $3) ON CONFLICT (product_id, alternative_to_id)"
-            " DO UPDATE SET market = excluded.market, retired_at = NULL",
-            [product_id, pk, item.market],
-        )
+    markets = [(pk, item.market) for pk, item in zip(ids, items, strict=True)]
+    await links.set_alternatives(db, product_id, markets)
 
 
 async def _after_create(spec: EntitySpec, db: Db, pk: int, data: Any) -> None:
@@ -210,10 +180,7 @@ async def _after_create(spec: EntitySpec, db: Db, pk: int, data: Any) -> None:
                 await _components(db, pk, data.consideration)
             await checks.check_investment(db, pk)
         case "ConsiderationComponent":
-            investment_id = await db.fetchval_sql(
-                "SELECT investment_id FROM public.consideration_component WHERE id = $1", [pk]
-            )
-            await checks.check_investment(db, investment_id)
+            await checks.check_investment(db, await links.investment_of_component(db, pk))
         case "Event":
             await _participants(db, pk, data.participants or [])
         case "Product":
@@ -223,15 +190,12 @@ async def _after_create(spec: EntitySpec, db: Db, pk: int, data: Any) -> None:
                 db, "subject", data.subject, list(CLAIM_SUBJECT_COLUMNS)
             )
             column = CLAIM_SUBJECT_COLUMNS[type_name]
-            await db.fetch_sql(
-                f"INSERT INTO public.claim_subject (claim_id, {column}) VALUES ($1, $2)",
-                [pk, subject],
-            )
+            await links.add_claim_subject(db, pk, column, subject)
 
 
 async def _extra_columns(spec: EntitySpec, db: Db, columns: dict[str, Any]) -> None:
     if spec.type_name == "ConsiderationComponent" and "investment_id" in columns:
-        columns["position"] = await _next_position(db, columns["investment_id"])
+        columns["position"] = await links.next_position(db, columns["investment_id"])
 
 
 async def _after_update(spec: EntitySpec, db: Db, pk: int, data: Any) -> None:
@@ -259,10 +223,7 @@ async def _after_update(spec: EntitySpec, db: Db, pk: int, data: Any) -> None:
 
 async def _after_retire(spec: EntitySpec, db: Db, pk: int) -> None:
     if spec.type_name == "ConsiderationComponent":
-        investment_id = await db.fetchval_sql(
-            "SELECT investment_id FROM public.consideration_component WHERE id = $1", [pk]
-        )
-        await checks.check_investment(db, investment_id)
+        await checks.check_investment(db, await links.investment_of_component(db, pk))
 
 
 # -- generated types and resolvers ------------------------------------------------------------

@@ -1,0 +1,251 @@
+"""The OpenAPI 3.1 document of the REST API, generated from the routes themselves.
+
+Each read route's parameters come from its operation's variables (the same rules that turn a
+request into variables), its 200 schema from the operation's selection, its description and
+example from the comment above the operation; the export route describes itself here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from graphql import FieldNode, GraphQLEnumType, GraphQLSchema
+
+from service.rest import problems
+from service.rest.export import EXPORT_PATH, export_description, export_parameters
+from service.rest.operations import RestOperation, Shape
+from service.rest.parameters import Form, Parameter, route_parameters
+from service.rest.schemas import InputSchemas, OutputSchemas, Schema, scalar_schema
+
+OPENAPI_VERSION = "3.1.0"
+PROBLEM = "Problem"
+BEARER = "apiKey"
+
+DESCRIPTION = """\
+Who invests in which AI start-ups, in which rounds, and with what — over REST.
+
+Every read route is a named GraphQL operation (`graphql/rest/`) executed exactly as over
+`/graphql`: the response is that operation's root field, with the same field names and values.
+
+* **Keys**: `Authorization: Bearer <key>`, as for GraphQL: a `read` key where reads are not
+  public (and always for the export).
+* **Pages**: list routes take `limit` and `cursor`; while there is a next page the response has
+  `Link: <…>; rel="next"`.
+* **Caching**: every response has an `ETag`; send it back in `If-None-Match` to get
+  `304 Not Modified`.
+* **Errors**: `application/problem+json` (RFC 9457) whose `code` is the code GraphQL gives the
+  same request in `extensions.code` (`BAD_USER_INPUT`, `UNAUTHENTICATED`, `FORBIDDEN`,
+  `NOT_FOUND`, `QUERY_TOO_COMPLEX`, `INPUT_TOO_LARGE`, `TIMEOUT`, `SERVICE_UNAVAILABLE`…); its
+  `type` is the code under `https://stakegraph.invalid/problems/`.
+"""
+
+
+def _problem_schema() -> Schema:
+    return {
+        "type": "object",
+        "description": "A problem (RFC 9457), coded as GraphQL codes the same request.",
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "instance": {"type": "string"},
+            "code": {"type": "string"},
+        },
+        "required": ["type", "title", "status", "detail", "code"],
+    }
+
+
+def problem_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {problems.PROBLEM_JSON: {"schema": {"$ref": f"#/components/schemas/{PROBLEM}"}}},
+    }
+
+
+def error_responses(item: bool) -> dict[str, Any]:
+    responses = {
+        "400": problem_response("Bad input: a parameter, a value or a limit (`code` says which)."),
+        "401": problem_response("No API key where one is needed, or an unknown or revoked one."),
+        "403": problem_response("The API key lacks the scope the route needs."),
+        "503": problem_response("The database is unavailable; retry shortly."),
+        "504": problem_response("The request took longer than its deadline."),
+    }
+    if item:
+        responses["404"] = problem_response("Nothing has this key.")
+    return dict(sorted(responses.items()))
+
+
+def _example_values(operation: RestOperation) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The example request's path segments and query parameters, by name."""
+    split = urlsplit(operation.example)
+    pattern = re.sub(r"{(\w+)}", r"(?P<\1>[^/]+)", operation.path)
+    match = re.fullmatch(pattern, split.path)
+    if match is None:
+        raise ValueError(f"{operation.name}: the example {split.path} is not a {operation.path}")
+    query: dict[str, list[str]] = {}
+    for name, value in parse_qsl(split.query, keep_blank_values=True):
+        query.setdefault(name, []).append(value)
+    return match.groupdict(), query
+
+
+def _typed(parameter: Parameter, text: str) -> Any:
+    if parameter.type.name == "Int":
+        return int(text)
+    if parameter.type.name == "Float":
+        return float(text)
+    if parameter.type.name == "Boolean":
+        return text == "true"
+    return text
+
+
+def _sort_pattern(fields: tuple[str, ...]) -> str:
+    names = "|".join(f.lower() for f in fields)
+    term = f"[-+]?({names})"
+    return f"^{term}(,{term})*$"
+
+
+class Builder:
+    def __init__(self, schema: GraphQLSchema) -> None:
+        self.schema = schema
+        self.outputs = OutputSchemas(schema)
+        self.inputs = InputSchemas()
+
+    def parameter(self, parameter: Parameter, examples: list[str] | None) -> dict[str, Any]:
+        described: dict[str, Any] = {
+            "name": parameter.name,
+            "in": "path" if parameter.in_path else "query",
+            "required": parameter.in_path or parameter.required,
+        }
+        if parameter.description:
+            described["description"] = parameter.description
+        if parameter.form is Form.ONE:
+            schema = scalar_schema(parameter.type)
+            if parameter.default is not None:
+                schema["default"] = parameter.default
+            described["schema"] = schema
+        elif parameter.form in (Form.MANY, Form.EQ_IN):
+            described["schema"] = {"type": "array", "items": scalar_schema(parameter.type)}
+            described["style"], described["explode"] = "form", True
+        elif parameter.form is Form.SORT:
+            described["schema"] = {
+                "type": "string",
+                "pattern": _sort_pattern(parameter.sort_fields),
+            }
+            described["description"] = (
+                "Sort terms, comma-separated, first one first; `-` before a term for "
+                "descending. Ties break on ID."
+            )
+        elif parameter.form is Form.JSON:
+            assert not isinstance(parameter.type, GraphQLEnumType)
+            described["content"] = {"application/json": {"schema": self.inputs.of(parameter.type)}}  # type: ignore[arg-type]
+            described["description"] = (
+                f"The whole {parameter.type.name} tree as JSON; AND-ed with the flat parameters."
+            )
+        if examples:
+            if parameter.form in (Form.MANY, Form.EQ_IN):
+                example: Any = [_typed(parameter, e) for e in examples]
+            elif parameter.form is Form.JSON:
+                example = None
+            else:
+                example = _typed(parameter, examples[0])
+            if example is not None:
+                described["example"] = example
+        return described
+
+    def read_route(self, operation: RestOperation) -> dict[str, Any]:
+        path_examples, query_examples = _example_values(operation)
+        parameters = []
+        for parameter in route_parameters(self.schema, operation):
+            if parameter.in_path:
+                given = [path_examples[parameter.name]]
+            else:
+                given = query_examples.get(parameter.name, [])
+            parameters.append(self.parameter(parameter, given))
+        root = operation.definition.selection_set.selections[0]
+        assert isinstance(root, FieldNode)  # checked when the operation was loaded
+        body = self.outputs.of(operation.root_type, root.selection_set)
+        if operation.shape is Shape.ITEM:
+            body = body["anyOf"][0]  # null is a 404, never a 200
+        headers: dict[str, Any] = {
+            "ETag": {"description": "Send back in If-None-Match.", "schema": {"type": "string"}},
+        }
+        if operation.shape is Shape.PAGE:
+            headers["Link"] = {
+                "description": 'The next page, as `<url>; rel="next"`, while there is one.',
+                "schema": {"type": "string"},
+            }
+        responses: dict[str, Any] = {
+            "200": {
+                "description": operation.summary,
+                "headers": headers,
+                "content": {"application/json": {"schema": body}},
+            },
+            "304": {
+                "description": "Not modified: the If-None-Match ETag is the current one.",
+                "headers": {"ETag": headers["ETag"]},
+            },
+            **error_responses(operation.shape is Shape.ITEM),
+        }
+        return {
+            "operationId": operation.operation_id,
+            "summary": operation.summary,
+            "description": (
+                f"{operation.description}\n\nGraphQL twin: the `{operation.name}` operation in "
+                f"`graphql/rest/`.\n\nExample: `GET {operation.example}`"
+            ),
+            "tags": [operation.path.split("/")[3]],
+            "parameters": parameters,
+            "responses": responses,
+            "security": [{}, {BEARER: []}],
+        }
+
+    def export_route(self) -> dict[str, Any]:
+        return {
+            "operationId": "Export",
+            "summary": "The database in the bulk format: JSON Lines, or CSV of rounds or "
+            "investments",
+            "description": export_description(),
+            "tags": ["export"],
+            "parameters": export_parameters(),
+            "responses": {
+                "200": {
+                    "description": "The records, streamed.",
+                    "content": {
+                        "application/x-ndjson": {"schema": {"type": "string"}},
+                        "text/csv": {"schema": {"type": "string"}},
+                    },
+                },
+                **{k: v for k, v in error_responses(False).items() if k != "504"},
+            },
+            "security": [{BEARER: []}],
+        }
+
+
+def build_document(
+    schema: GraphQLSchema, operations: tuple[RestOperation, ...], version: str
+) -> dict[str, Any]:
+    builder = Builder(schema)
+    paths: dict[str, Any] = {}
+    for operation in operations:
+        paths[operation.path] = {"get": builder.read_route(operation)}
+    paths[EXPORT_PATH] = {"get": builder.export_route()}
+    components: dict[str, Any] = {PROBLEM: _problem_schema()}
+    components.update(sorted(builder.inputs.components.items()))
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {"title": "Stakegraph REST API", "version": version, "description": DESCRIPTION},
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                BEARER: {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API key, as for GraphQL.",
+                }
+            },
+        },
+    }
