@@ -39,6 +39,10 @@ EXPOSED_HEADERS = (
     "RateLimit-Remaining",
     "RateLimit-Reset",
     "RateLimit-Policy",
+    # The older, still common spelling of the same.
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
 )
 ALLOWED_METHODS = ("GET", "POST", "OPTIONS")
 

@@ -7,7 +7,8 @@ Two modes, chosen by ``STAKEGRAPH_TRUSTED_DOCUMENTS``:
   that hash, or gets ``PersistedQueryNotFound``, upon which the client sends the hash with the
   document: checked against the hash, the document registers once it has parsed and validated.
   Registrations are kept in memory up to ``STAKEGRAPH_APQ_CACHE_BYTES`` and, with
-  ``STAKEGRAPH_REDIS_URL``, shared with every worker through Redis (each entry expiring).
+  ``STAKEGRAPH_REDIS_URL``, shared with every worker through Redis up to
+  ``STAKEGRAPH_APQ_REDIS_BYTES`` (service/gateway/apq_redis.py).
 * **Trusted documents**: only the documents of the manifest run (service/gateway/manifest.py),
   named by ``documentId``, Relay's ``doc_id``, the APQ hash, or sent in full when their text is
   the manifest's; anything else is refused with ``PERSISTED_DOCUMENT_REQUIRED``, and nothing
@@ -22,12 +23,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema, parse, validate
+from redis.asyncio import Redis
 
 from service.caching import WeightedLru
 from service.config import Settings
+from service.gateway.apq_redis import SharedRegistrations
 from service.gateway.errors import (
     PERSISTED_DOCUMENT_NOT_FOUND,
     PERSISTED_DOCUMENT_REQUIRED,
@@ -47,8 +50,6 @@ from service.gateway.manifest import (
 log = logging.getLogger(__name__)
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-REDIS_PREFIX = "stakegraph:apq:"
-REDIS_TTL_S = 7 * 24 * 3600
 # Request fields that name a persisted document (the persisted-documents proposal's, Relay's).
 ID_FIELDS = ("documentId", "doc_id")
 
@@ -59,14 +60,6 @@ class Source:
 
     query: str
     register: str | None = None
-
-
-class SharedStore(Protocol):
-    """Where registrations are shared between workers (Redis)."""
-
-    async def get(self, name: str) -> Any: ...
-
-    async def set(self, name: str, value: str, *, ex: int) -> Any: ...
 
 
 def _not_found() -> Refusal:
@@ -130,18 +123,15 @@ class PersistedDocuments:
         settings: Settings,
         *,
         manifest: Manifest | None = None,
-        shared: SharedStore | None = None,
+        shared: SharedRegistrations | None = None,
     ) -> None:
         self.manifest = manifest
         if manifest is None and settings.trusted_documents is not None:
             self.manifest = load_manifest(settings.trusted_documents)
         self.shared = shared
         if shared is None and settings.redis_url and self.manifest is None:
-            from redis.asyncio import Redis
-
-            # redis-py's set() takes many more options than the protocol names.
-            self.shared = cast(
-                SharedStore, Redis.from_url(settings.redis_url, decode_responses=True)
+            self.shared = SharedRegistrations(
+                Redis.from_url(settings.redis_url), budget_bytes=settings.apq_redis_bytes
             )
         self._registered: WeightedLru[str, str] = WeightedLru(settings.apq_cache_bytes)
 
@@ -204,11 +194,11 @@ class PersistedDocuments:
             return text
         if self.shared is not None and _SHA256.fullmatch(sha):
             try:
-                shared = await self.shared.get(REDIS_PREFIX + sha)
+                shared = await self.shared.get(sha)
             except Exception as exc:  # a cache that is down is a miss; the client resends
                 log.warning("persisted queries: Redis unavailable: %r", exc)
                 shared = None
-            if isinstance(shared, str) and sha256_hex(shared) == sha:
+            if shared is not None:
                 self._registered.put(sha, shared, len(shared))
                 return shared
         raise _not_found()
@@ -221,6 +211,6 @@ class PersistedDocuments:
         self._registered.put(sha, query, len(query))
         if self.shared is not None:
             try:
-                await self.shared.set(REDIS_PREFIX + sha, query, ex=REDIS_TTL_S)
+                await self.shared.put(sha, query)
             except Exception as exc:  # registration is an optimisation: never fail the request
                 log.warning("persisted queries: Redis unavailable: %r", exc)

@@ -49,6 +49,11 @@ def test_relay_compiles_refetchable_and_connection_fragments(node_work: Path) ->
         "AppRoundPaginationQuery.graphql.js",
         "AppInvestmentRefetchQuery.graphql.js",
     } <= artifacts
+    # Each fragment is refetchable and paginates its connection through node(id:).
+    for fragment in ("App_investor", "App_round", "App_investment"):
+        reader = (node_work / GENERATED / f"{fragment}.graphql.js").read_text(encoding="utf-8")
+        assert '"connection": [' in reader, fragment
+        assert '"refetch": {' in reader, fragment
     refetch = next(text for text in persisted.values() if "AppInvestmentRefetchQuery" in text)
     assert "node(id: $id)" in refetch
     # SHA256 as configured: Relay's ids are the digests of the texts it persists.
@@ -143,4 +148,34 @@ def test_codegen_persisted_documents_run_as_trusted_documents(
             answers[document_id] = client.post("/graphql", json={"documentId": document_id}).json()
     # Every named operation, by the preset's own (sha1) ids, answered without error.
     assert len(answers) == len(_operation_names())
+    assert {k: a for k, a in answers.items() if "errors" in a or not a.get("data")} == {}
+
+
+def test_apollos_persisted_query_manifest_runs_by_hash(
+    migrated_url: str, node_work: Path, tmp_path: Path
+) -> None:
+    output = node_work / "generated" / "apollo-persisted-query-manifest.json"
+    with npm.locked("apollo-manifest"):
+        output.unlink(missing_ok=True)
+        result = npm.run_node(node_work, "node_modules/.bin/generate-persisted-query-manifest")
+        assert result.returncode == 0, result.stdout + result.stderr
+        manifest_text = output.read_text(encoding="utf-8")
+    manifest = tmp_path / "apollo.json"
+    manifest.write_text(manifest_text, encoding="utf-8")
+    operations = json.loads(manifest_text)["operations"]
+    app = create_app(Settings(trusted_documents=manifest), database_url=migrated_url)
+    from tests.frontends.conftest import serve
+
+    answers = {}
+    with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=60) as client:
+        for operation in operations:
+            # As Apollo Client's persisted-queries link sends it with trusted documents: the
+            # hash alone, here over GET.
+            extensions = {"persistedQuery": {"version": 1, "sha256Hash": operation["id"]}}
+            answers[operation["name"]] = client.get(
+                "/graphql",
+                params={"extensions": json.dumps(extensions)},
+                headers={"Accept": "application/graphql-response+json"},
+            ).json()
+    assert set(answers) == _operation_names()
     assert {k: a for k, a in answers.items() if "errors" in a or not a.get("data")} == {}

@@ -160,6 +160,36 @@ async def test_registrations_are_shared_through_redis(migrated_url: str) -> None
     assert "data" in again.json()
 
 
+async def test_redis_holds_registrations_within_its_byte_budget() -> None:
+    if not await _redis_answers():
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    from redis.asyncio import Redis
+
+    from service.gateway.apq_redis import DAYS, SharedRegistrations
+
+    redis = Redis.from_url(REDIS_URL)
+    prefix = f"stakegraph-test:{uuid.uuid4().hex}:"
+    first, second = _unique_query(), _unique_query()
+    # Today's share of the budget holds one document, not two.
+    shared = SharedRegistrations(redis, budget_bytes=DAYS * (len(first) + 10), prefix=prefix)
+    try:
+        assert await shared.put(sha256_hex(first), first)
+        assert await shared.put(sha256_hex(first), first)  # again: counted once
+        assert not await shared.put(sha256_hex(second), second)
+        assert await shared.get(sha256_hex(first)) == first
+        assert await shared.get(sha256_hex(second)) is None
+        keys = [k.decode() async for k in redis.scan_iter(match=f"{prefix}*")]
+        used = int(await redis.get(next(k for k in keys if k.endswith(":bytes"))) or 0)
+        assert used == len(first)
+        ttls = [await redis.ttl(k) for k in keys]
+        assert len(keys) == 2
+        assert min(ttls) > 0  # everything expires
+    finally:
+        for key in [k async for k in redis.scan_iter(match=f"{prefix}*")]:
+            await redis.delete(key)
+        await redis.aclose()
+
+
 # -- trusted documents ------------------------------------------------------------------------
 
 

@@ -53,7 +53,11 @@ export const round = graphql`
 
 export const investment = graphql`
   fragment App_investment on Investment
-  @refetchable(queryName: "AppInvestmentRefetchQuery") {
+  @refetchable(queryName: "AppInvestmentRefetchQuery")
+  @argumentDefinitions(
+    count: { type: "Int", defaultValue: 3 }
+    cursor: { type: "String" }
+  ) {
     id
     isLead
     amount {
@@ -62,6 +66,16 @@ export const investment = graphql`
     }
     investor {
       slug
+    }
+    round {
+      coInvestments: investments(first: $count, after: $cursor)
+        @connection(key: "App_investment_coInvestments") {
+        edges {
+          node {
+            id
+          }
+        }
+      }
     }
   }
 `;
