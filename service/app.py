@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.include_router(metrics_router(settings))
     # Outermost: the request id is known to everything that logs for the request.
     app.add_middleware(RequestObserver, settings=settings)
-    if router.offline:
+    if router.offline and graphiql_enabled(settings):
         app.mount(router.static_path, router.static_files(), name="graphiql-static")
 
     @app.get("/healthz", include_in_schema=True)
