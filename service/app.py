@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.add_middleware(RequestObserver, settings=settings)
     # Outermost: preflights are answered before anything else runs.
     add_cors(app, settings)
-    if router.offline:
+    if router.offline and graphiql_enabled(settings):
         app.mount(router.static_path, router.static_files(), name="graphiql-static")
 
     @app.get("/healthz", include_in_schema=True)

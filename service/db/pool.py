@@ -71,10 +71,6 @@ class MeteredPool(asyncpg.Pool):
         finally:
             metrics.POOL_IN_USE.dec()
 
-    @property
-    def waiting(self) -> int:
-        return self._waiting
-
 
 async def create_pool(
     url: str,

@@ -115,6 +115,3 @@ class RedisBuckets:
             keys=[self._prefix + key], args=[quota.capacity, quota.restore, cost]
         )
         return Taken(bool(int(allowed)), float(tokens), float(retry))
-
-    async def close(self) -> None:
-        await self._client.aclose()

@@ -175,7 +175,3 @@ class Throttle:
         if self.shared is not None:
             metrics.RATE_LIMIT_FALLBACKS.inc()
         return self.local.take_now(bucket, quota, cost)
-
-    async def close(self) -> None:
-        if self.shared is not None:
-            await self.shared.close()

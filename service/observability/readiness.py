@@ -21,12 +21,6 @@ RETRY = {"retry-after": "1"}
 
 async def readiness(request: Request, settings: Settings) -> JSONResponse:
     state = request.app.state
-    if getattr(state, "draining", False):
-        return JSONResponse(
-            {"status": "draining", "reason": "the server is shutting down"},
-            status_code=503,
-            headers=RETRY,
-        )
     timeout = settings.pool_acquire_timeout_ms / 1000
     try:
         async with asyncio.timeout(timeout), state.pool.acquire(timeout=timeout) as conn:
