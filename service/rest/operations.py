@@ -97,8 +97,8 @@ def _header(text: str, path: Path) -> tuple[str, str, str]:
 
 
 def _summary(description: str) -> str:
-    first = re.split(r"(?<=[.:])\s", description, maxsplit=1)[0]
-    return first.rstrip(".:")
+    first = re.split(r"(?<=[.:;])\s", description, maxsplit=1)[0]
+    return first.rstrip(".:;")
 
 
 def load_operation(schema: GraphQLSchema, path: Path) -> RestOperation:
