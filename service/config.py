@@ -89,8 +89,6 @@ class Settings(BaseSettings):
     )
     # Automatic persisted queries registered by clients, kept up to this many bytes of text.
     apq_cache_bytes: int = 16 * 1_048_576
-    # …and in Redis, shared by every worker, when redis_url is set.
-    apq_redis_bytes: int = 64 * 1_048_576
     redis_url: str | None = Field(
         default=None,
         description="Redis shared by every worker: rate-limit buckets and automatic persisted "

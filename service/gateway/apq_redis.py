@@ -19,10 +19,14 @@ from service.gateway.manifest import sha256_hex
 DAYS = 8
 DAY_S = 86_400
 PREFIX = "stakegraph:apq:"
+# What Redis may hold of registrations, all days together: many thousands of documents.
+BUDGET_BYTES = 64 * 1_048_576
 
 
 class SharedRegistrations:
-    def __init__(self, redis: Redis, *, budget_bytes: int, prefix: str = PREFIX) -> None:
+    def __init__(
+        self, redis: Redis, *, budget_bytes: int = BUDGET_BYTES, prefix: str = PREFIX
+    ) -> None:
         self.redis = redis
         self.day_budget = budget_bytes // DAYS
         self.prefix = prefix

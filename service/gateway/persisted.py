@@ -7,8 +7,8 @@ Two modes, chosen by ``STAKEGRAPH_TRUSTED_DOCUMENTS``:
   that hash, or gets ``PersistedQueryNotFound``, upon which the client sends the hash with the
   document: checked against the hash, the document registers once it has parsed and validated.
   Registrations are kept in memory up to ``STAKEGRAPH_APQ_CACHE_BYTES`` and, with
-  ``STAKEGRAPH_REDIS_URL``, shared with every worker through Redis up to
-  ``STAKEGRAPH_APQ_REDIS_BYTES`` (service/gateway/apq_redis.py).
+  ``STAKEGRAPH_REDIS_URL``, shared with every worker through Redis within a byte budget
+  (service/gateway/apq_redis.py).
 * **Trusted documents**: only the documents of the manifest run (service/gateway/manifest.py),
   named by ``documentId``, Relay's ``doc_id``, the APQ hash, or sent in full when their text is
   the manifest's; anything else is refused with ``PERSISTED_DOCUMENT_REQUIRED``, and nothing
@@ -130,9 +130,7 @@ class PersistedDocuments:
             self.manifest = load_manifest(settings.trusted_documents)
         self.shared = shared
         if shared is None and settings.redis_url and self.manifest is None:
-            self.shared = SharedRegistrations(
-                Redis.from_url(settings.redis_url), budget_bytes=settings.apq_redis_bytes
-            )
+            self.shared = SharedRegistrations(Redis.from_url(settings.redis_url))
         self._registered: WeightedLru[str, str] = WeightedLru(settings.apq_cache_bytes)
 
     @property

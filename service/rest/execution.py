@@ -20,8 +20,9 @@ from service.gateway.endpoint import GraphQLGateway
 from service.gateway.responses import EXECUTOR_HEADER, GRAPHQL_RESPONSE, JSON
 
 GRAPHQL_PATH = "/graphql"
-# Headers of the caller's request that the operation's execution depends on.
-_FORWARDED = frozenset({b"authorization"})
+# Headers of the caller's request that the operation's execution depends on: the key, and the
+# recorded time a frontend reads at (which the route's `asOf` must then agree with).
+_FORWARDED = frozenset({b"authorization", b"stakegraph-as-of"})
 
 
 @dataclass(frozen=True)

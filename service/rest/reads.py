@@ -88,7 +88,7 @@ def route_handler(
             "etag": etag,
             # Keys decide what a caller may read: a shared cache must not mix callers.
             "cache-control": "private, no-cache",
-            "vary": "Authorization",
+            "vary": "Authorization, Stakegraph-As-Of",
             EXECUTOR_HEADER: answer.executor,
         }
         if operation.shape is Shape.PAGE and isinstance(value, dict):

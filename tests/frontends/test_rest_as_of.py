@@ -1,48 +1,46 @@
-"""REST reads take ``?asOf=`` (or the ``Stakegraph-As-Of`` header), as GraphQL does."""
+"""REST reads take ``?asOf=``, or the ``Stakegraph-As-Of`` header a frontend sets once; when
+both are given they must agree, as over GraphQL."""
 
 from __future__ import annotations
 
-import datetime as dt
+from tests.frontends.support import client
 
-import httpx
-from fastapi import FastAPI
-
-from service.rest.as_of import AsOfParameter
+BEFORE_ANYTHING = "2000-01-01T00:00:00Z"
+HEADER = "Stakegraph-As-Of"
 
 
-def _app() -> FastAPI:
-    app = FastAPI()
-
-    @app.get("/moment")
-    async def moment(as_of: AsOfParameter) -> dict[str, str | None]:
-        return {"asOf": as_of.isoformat() if as_of else None}
-
-    return app
-
-
-async def test_the_query_or_the_header_names_the_moment_and_they_must_agree() -> None:
-    transport = httpx.ASGITransport(app=_app())
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-        none = await c.get("/moment")
-        query = await c.get("/moment", params={"asOf": "2024-05-01T12:00:00"})
-        header = await c.get("/moment", headers={"Stakegraph-As-Of": "2024-05-01T14:00:00+02:00"})
+async def test_rest_reads_take_asof_or_the_header(migrated_url: str) -> None:
+    async with client(migrated_url) as c:
+        now = await c.get("/api/v1/organizations/moonshot-ai")
+        by_query = await c.get(
+            "/api/v1/organizations/moonshot-ai", params={"asOf": BEFORE_ANYTHING}
+        )
+        by_header = await c.get(
+            "/api/v1/organizations/moonshot-ai", headers={HEADER: BEFORE_ANYTHING}
+        )
+        listed = await c.get("/api/v1/organizations", headers={HEADER: BEFORE_ANYTHING})
         both = await c.get(
-            "/moment",
-            params={"asOf": "2024-05-01T12:00:00Z"},
-            headers={"Stakegraph-As-Of": "2024-05-01T14:00:00+02:00"},
+            "/api/v1/organizations/moonshot-ai",
+            params={"asOf": "2000-01-01T01:00:00+01:00"},
+            headers={HEADER: BEFORE_ANYTHING},
         )
         disagreeing = await c.get(
-            "/moment",
-            params={"asOf": "2024-05-01T12:00:00Z"},
-            headers={"Stakegraph-As-Of": "2025-01-01T00:00:00Z"},
+            "/api/v1/organizations/moonshot-ai",
+            params={"asOf": "2001-01-01T00:00:00Z"},
+            headers={HEADER: BEFORE_ANYTHING},
         )
-        bad = await c.get("/moment", params={"asOf": "soon"})
-    assert none.json() == {"asOf": None}
-    noon = dt.datetime(2024, 5, 1, 12, tzinfo=dt.UTC)
-    assert query.json() == {"asOf": noon.isoformat()}
-    assert dt.datetime.fromisoformat(header.json()["asOf"]) == noon
-    assert dt.datetime.fromisoformat(both.json()["asOf"]) == noon
+        bad = await c.get("/api/v1/organizations/moonshot-ai", headers={HEADER: "soon"})
+    assert now.status_code == 200
+    assert now.json()["name"] == "Moonshot AI"
+    assert "Stakegraph-As-Of" in now.headers["vary"]
+    # Nothing was recorded in 2000: the item is not there, the list is empty.
+    assert by_query.status_code == 404
+    assert by_header.status_code == 404
+    assert listed.status_code == 200
+    assert listed.json()["nodes"] == []
+    assert both.status_code == 404
     assert disagreeing.status_code == 400
-    assert disagreeing.json()["detail"]["code"] == "BAD_USER_INPUT"
+    assert disagreeing.json()["code"] == "BAD_USER_INPUT"
+    assert "must agree with the Stakegraph-As-Of header" in disagreeing.json()["detail"]
     assert bad.status_code == 400
-    assert "ISO 8601" in bad.json()["detail"]["message"]
+    assert "ISO 8601" in bad.json()["detail"]
