@@ -18,14 +18,16 @@ BOOKKEEPING = {"created_at", "updated_at", "recorded_by", "retired_at"}
 # Columns read but not shown, by type, each with why.
 NOT_SHOWN: dict[str, set[str]] = {
     # Natural keys that imports and merges match on; clients use the global ID.
-    **{t: {"key"} for t in ("PersonRole", "FundingRound", "Investment", "Relationship")},
+    **{t: {"key"} for t in ("PersonRole", "Relationship")},
     **{t: {"key"} for t in ("ComputeAsset", "Claim", "ConsiderationComponent")},
     # Normalised forms that search and the name filters match on.
     "Name": {"normalized"},
     "Person": {"name_normalized", "native_name_normalized"},
     "Product": {"name_normalized"},
-    # The date undated records sort on.
-    "FundingRound": {"key", "sort_on"},
+    # The date undated records sort on; the consideration kinds the kind filter matches
+    # (kept by triggers from the components, which are shown).
+    "FundingRound": {"key", "sort_on", "consideration_kinds"},
+    "Investment": {"key", "consideration_kinds"},
     "Event": {"sort_on"},
     # Link rows shown inside their parent, without versions of their own in the API.
     "ProductAlternative": {"version", "recorded_at"},

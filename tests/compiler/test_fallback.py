@@ -29,6 +29,8 @@ FALLBACK_ROOT_FIELDS: set[str] = {
     "investorLeagueTables",
     "portfolio",
     "roundTripExposure",
+    "fundingRoundsAggregate",
+    "investmentsAggregate",
 }
 
 # Object fields served by the resolvers only, as "Type.field" ("Type.*": the whole type).
@@ -37,6 +39,7 @@ FALLBACK_FIELDS: set[str] = {
     *(
         f"{name}.*"
         for name in (
+            "AggregateGroup", "AggregateGroups", "AggregatePeriod",
             "CoInvestor", "CoInvestors", "ConsiderationKindTotal", "ConsiderationMix",
             "DependencyLine", "Exposure", "FundingPeriod", "FundingSeries", "Holding",
             "InvestmentPath", "LeagueEntry", "LeaguePeriod", "PathStep", "PlatformDependency",
