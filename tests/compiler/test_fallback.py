@@ -29,6 +29,9 @@ FALLBACK_ROOT_FIELDS: set[str] = {
     "investorLeagueTables",
     "portfolio",
     "roundTripExposure",
+    # Grouped totals: one statement of their own (service/analytics/aggregates.py).
+    "fundingRoundsAggregate",
+    "investmentsAggregate",
 }
 
 # Object fields served by the resolvers only, as "Type.field" ("Type.*": the whole type).
@@ -41,7 +44,7 @@ FALLBACK_FIELDS: set[str] = {
             "DependencyLine", "Exposure", "FundingPeriod", "FundingSeries", "Holding",
             "InvestmentPath", "LeagueEntry", "LeaguePeriod", "PathStep", "PlatformDependency",
             "Portfolio", "RoundTripExposure", "RoundTripLine", "StartupDependencies",
-            "UsdAmountRange",
+            "UsdAmountRange", "AggregateGroup", "AggregateGroups", "AggregatePeriod",
         )
     ),
 }  # fmt: skip

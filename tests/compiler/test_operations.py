@@ -24,6 +24,8 @@ RESOLVED_BY_STRAWBERRY = {
     "InvestorPortfolio",
     "RoundTripExposure",
     "StartupDependencies",
+    "FundingRoundsAggregate",
+    "InvestmentsAggregate",
 }
 
 
