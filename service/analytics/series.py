@@ -238,7 +238,7 @@ deals AS (
            coalesce(bool_or(i.committed_estimated) FILTER (WHERE i.committed_usd IS NOT NULL),
                     false) AS estimated
     FROM certain c
-    JOIN v_investment i ON i.round_id = c.round_id
+    {{investments}}
     GROUP BY c.bucket, i.investor_id
 ),
 ranked AS (
@@ -255,6 +255,14 @@ WHERE position <= $6
   AND bucket IN (SELECT DISTINCT bucket FROM certain ORDER BY bucket LIMIT {MAX_LEAGUE_PERIODS + 1})
 ORDER BY bucket, position
 """
+
+
+# Each certain round's kept investments through their index: a hash join would read all of
+# them for a year's rounds (OFFSET 0 keeps the planner from turning this into one).
+STORED_INVESTMENTS = """CROSS JOIN LATERAL (
+        SELECT x.* FROM usd_investment x WHERE x.round_id = c.round_id AND x.live OFFSET 0
+    ) i"""
+JOINED = "JOIN v_investment i ON i.round_id = c.round_id"
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +300,7 @@ async def league_tables(
         chosen = f"r.id IN (SELECT id FROM ids) AND {REACHING}"
     ids = "" if rounds is None else "ids AS ({sub}),"
     template = f"WITH {ids} {value_sources(stored, chosen)}, {LEAGUE_SQL}"
+    template = template.replace("{investments}", STORED_INVESTMENTS if stored else JOINED)
     args = [*_args(interval, period), ranking.value, first]
     if rounds is None:
         sql = template

@@ -29,6 +29,7 @@ FALLBACK_ROOT_FIELDS: set[str] = {
     "investorLeagueTables",
     "portfolio",
     "roundTripExposure",
+    # Grouped totals: one statement of their own (service/analytics/aggregates.py).
     "fundingRoundsAggregate",
     "investmentsAggregate",
 }
@@ -39,12 +40,11 @@ FALLBACK_FIELDS: set[str] = {
     *(
         f"{name}.*"
         for name in (
-            "AggregateGroup", "AggregateGroups", "AggregatePeriod",
             "CoInvestor", "CoInvestors", "ConsiderationKindTotal", "ConsiderationMix",
             "DependencyLine", "Exposure", "FundingPeriod", "FundingSeries", "Holding",
             "InvestmentPath", "LeagueEntry", "LeaguePeriod", "PathStep", "PlatformDependency",
             "Portfolio", "RoundTripExposure", "RoundTripLine", "StartupDependencies",
-            "UsdAmountRange",
+            "UsdAmountRange", "AggregateGroup", "AggregateGroups", "AggregatePeriod",
         )
     ),
 }  # fmt: skip
