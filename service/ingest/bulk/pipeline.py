@@ -13,14 +13,16 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from service.ingest.bulk.stage import Block, stage_block
 
 BLOCK_BYTES = 4 << 20
+# Staged blocks kept waiting for the importer at most (each about BLOCK_BYTES of input and as
+# much again of COPY text).
+BLOCKS_AHEAD = 32
 
 _executor: ProcessPoolExecutor | None = None
 
@@ -81,9 +83,13 @@ async def staged_blocks(
     *,
     workers: bool | None = None,
     block_bytes: int = BLOCK_BYTES,
-) -> AsyncIterator[Block]:
+) -> AsyncGenerator[Block, None]:
     """The input's blocks, staged, in order. ``workers``: None stages a one-block input in
-    this process and anything longer in worker processes; True and False force either."""
+    this process and anything longer in worker processes; True and False force either.
+
+    With workers, the input is read and handed out by a task of its own, up to
+    ``BLOCKS_AHEAD`` blocks ahead: while the importer waits on the database (a COPY, or the
+    writes it starts before the input ends), the workers go on."""
     blocks = line_blocks(chunks, block_bytes)
     first, data, final = await anext(blocks)
     if workers is False or (workers is None and final):
@@ -93,21 +99,31 @@ async def staged_blocks(
         return
     loop = asyncio.get_running_loop()
     pool = _pool()
-    in_flight: deque[asyncio.Future[Block]] = deque()
-    limit = 2 * worker_count() + 1
+    ahead: asyncio.Queue[asyncio.Future[Block] | BaseException | None] = asyncio.Queue(BLOCKS_AHEAD)
+
+    async def hand_out() -> None:
+        try:
+            await ahead.put(loop.run_in_executor(pool, stage_block, data, first, final, currencies))
+            async for start, lines, last in blocks:
+                await ahead.put(
+                    loop.run_in_executor(pool, stage_block, lines, start, last, currencies)
+                )
+            await ahead.put(None)
+        except Exception as exc:  # the input's own failure (a limit, a broken stream)
+            await ahead.put(exc)
+
+    reader = asyncio.create_task(hand_out())
     try:
-        in_flight.append(loop.run_in_executor(pool, stage_block, data, first, final, currencies))
-        async for first, data, final in blocks:
-            in_flight.append(
-                loop.run_in_executor(pool, stage_block, data, first, final, currencies)
-            )
-            while len(in_flight) >= limit or (in_flight and in_flight[0].done()):
-                yield await in_flight.popleft()
-        while in_flight:
-            yield await in_flight.popleft()
+        while (item := await ahead.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield await item
     except BrokenProcessPool:
         _discard_pool()
         raise
     finally:
-        for future in in_flight:
-            future.cancel()
+        reader.cancel()
+        while not ahead.empty():
+            left = ahead.get_nowait()
+            if isinstance(left, asyncio.Future):
+                left.cancel()
