@@ -385,10 +385,10 @@ class Importer:
             if self.report.error_count or self.unreadable or not await self._clean(name):
                 self.ahead = False
                 return
-            self.progress.phase(f"writing {name}")
-            await self._write_type(name, since=0)
+            await self._write_type(name, since=0, ahead=True)
             self.written[name] = (block.last, self._counts_of(name))
             self.report.written_ahead.append(name)
+            self.progress.note("")
 
     def _stages_of(self, name: str) -> list[Stage]:
         return [STAGES[name], *(STAGES[e.table] for e in RECORD_TYPES[name].embedded)]
@@ -566,19 +566,21 @@ class Importer:
             if since is not None:
                 await self._write_type(name, since=since)
 
-    async def _write_type(self, name: str, *, since: int) -> None:
-        """A record type and its embedded lists, from the staged rows after line ``since``."""
+    async def _write_type(self, name: str, *, since: int, ahead: bool = False) -> None:
+        """A record type and its embedded lists, from the staged rows after line ``since``;
+        ``ahead``: while the input is still being read (its progress bar stays)."""
         rt = RECORD_TYPES[name]
         if not self.staged[name]:
             return
-        self.progress.phase(f"writing {name}")
+        show = self.progress.note if ahead else self.progress.phase
+        show(f"writing {name}")
         if name == "organization":
             await self._organizations(since)
         else:
             await self._upsert(STAGES[name], rt.table.name, since=since)
             self._finish_counts(name, self.staged[name])
         for e in rt.embedded:
-            self.progress.phase(f"writing {e.table}")
+            show(f"writing {e.table}")
             await self._children(rt, e, since)
 
     def _select(self, stage: Stage, alias: str = "s") -> tuple[list[str], list[str], list[str]]:
