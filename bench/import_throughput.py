@@ -34,6 +34,7 @@ import asyncpg
 from service.db import migrate
 from service.db.urls import asyncpg_dsn, resolve_database_url, with_database
 from service.ingest.bulk import ImportOptions, ImportReport, import_items, import_stream
+from service.ingest.bulk.pipeline import shutdown_workers
 from service.ingest.bulk.read import read_jsonl
 from service.ingest.progress import Progress
 
@@ -150,7 +151,10 @@ def main() -> None:
         _generate(path, args.orgs, args.seed)
         print(f"generated {path} in {time.perf_counter() - started:.1f}s")
     print(f"file {path}: {path.stat().st_size / 2**20:,.0f} MiB", flush=True)
-    asyncio.run(_measure(path, args.rounds, args.audit_off))
+    try:
+        asyncio.run(_measure(path, args.rounds, args.audit_off))
+    finally:
+        shutdown_workers()
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ from service.ingest.bulk.format import (
     Kind,
     RecordType,
 )
-from service.ingest.bulk.pipeline import BLOCK_BYTES, staged_blocks
+from service.ingest.bulk.pipeline import BLOCK_BYTES, shutdown_workers, staged_blocks
 from service.ingest.bulk.read import Item, JsonlOrder, LineError, after_end, read_csv
 from service.ingest.bulk.stage import Block, Stager
 from service.ingest.bulk.stages import STAGES, Stage, q
@@ -914,3 +914,5 @@ async def import_file(
         )
     finally:
         await conn.close()
+        # One file, one command: its worker processes end with it.
+        shutdown_workers()

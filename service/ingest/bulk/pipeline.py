@@ -11,6 +11,7 @@ process: starting a worker costs more than it saves there.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import multiprocessing
 import os
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator
@@ -41,6 +42,7 @@ def _pool() -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["service.ingest.bulk.stage"])
         _executor = ProcessPoolExecutor(worker_count(), mp_context=context)
+        atexit.register(shutdown_workers)
     return _executor
 
 
@@ -48,6 +50,16 @@ def _discard_pool() -> None:
     global _executor
     if _executor is not None:
         _executor.shutdown(wait=False, cancel_futures=True)
+        _executor = None
+
+
+def shutdown_workers() -> None:
+    """Stops the worker processes (a server keeps them between imports; a command ends them
+    when it is done). Also run at exit: workers of a forkserver outlive a parent that exits
+    without shutting its pool down (os._exit, as test runners' workers do)."""
+    global _executor
+    if _executor is not None:
+        _executor.shutdown(wait=True, cancel_futures=True)
         _executor = None
 
 
