@@ -1,6 +1,8 @@
 """Times ``stakegraph import`` of a generated file into empty databases, side by side: the
-import as it was (records staged in the importer's own process, full audit rows with row
-images) against the import as it is (blocks staged in worker processes, light audit rows).
+import as it was (records read and checked one by one in the importer's own process, written
+once the input has ended, full audit rows with row images) against the import as it is
+(blocks staged in worker processes, types written as soon as the input is past them, light
+audit rows).
 
     STAKEGRAPH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/import_throughput.py --orgs 100000 --seed 7
@@ -32,7 +34,9 @@ import asyncpg
 from service.db import migrate
 from service.db.server import resolve_database_url
 from service.db.urls import asyncpg_dsn, with_database
-from service.ingest.bulk import ImportOptions, ImportReport, import_stream
+from service.ingest.bulk import ImportOptions, ImportReport, import_items, import_stream
+from service.ingest.bulk.pipeline import shutdown_workers
+from service.ingest.bulk.read import read_jsonl
 from service.ingest.progress import Progress
 
 
@@ -41,12 +45,17 @@ class Variant:
     name: str
     options: ImportOptions
     audit: bool = True
+    # Records read one by one and checked in the importer's process, then checked across
+    # records and written once the input has ended: the import as it was.
+    record_by_record: bool = False
 
 
 BEFORE = Variant(
-    "before: in-process, full audit rows", ImportOptions(workers=False, audit_images=True)
+    "before: record by record, full audit rows",
+    ImportOptions(audit_images=True),
+    record_by_record=True,
 )
-AFTER = Variant("after: worker processes, light audit rows", ImportOptions())
+AFTER = Variant("after: workers, write-ahead, light audit", ImportOptions())
 AUDIT_OFF = Variant("after, audit log off", ImportOptions(), audit=False)
 
 
@@ -85,13 +94,14 @@ async def _run(path: Path, variant: Variant) -> ImportReport:
         try:
             if not variant.audit:
                 await conn.execute("SET stakegraph.audit = 'off'")
-            report = await import_stream(
-                conn,
-                _chunks(path),
-                csv=False,
-                progress=Progress(enabled=False),
-                options=variant.options,
-            )
+            quiet = Progress(enabled=False)
+            if variant.record_by_record:
+                items = read_jsonl(_chunks(path))
+                report = await import_items(conn, items, progress=quiet, options=variant.options)
+            else:
+                report = await import_stream(
+                    conn, _chunks(path), csv=False, progress=quiet, options=variant.options
+                )
         finally:
             await conn.close()
         if not report.ok:
@@ -142,7 +152,10 @@ def main() -> None:
         _generate(path, args.orgs, args.seed)
         print(f"generated {path} in {time.perf_counter() - started:.1f}s")
     print(f"file {path}: {path.stat().st_size / 2**20:,.0f} MiB", flush=True)
-    asyncio.run(_measure(path, args.rounds, args.audit_off))
+    try:
+        asyncio.run(_measure(path, args.rounds, args.audit_off))
+    finally:
+        shutdown_workers()
 
 
 if __name__ == "__main__":

@@ -19,13 +19,20 @@ class Progress:
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.started = time.perf_counter()
         self.label = ""
+        self.remark = ""
         self.total = 0
         self.done = 0
         self._drawn_at = 0.0
 
     def phase(self, label: str, total: int = 0) -> None:
         """Start a new phase; ``total`` > 0 gives it a bar, otherwise just its name."""
-        self.label, self.total, self.done = label, total, 0
+        self.label, self.total, self.done, self.remark = label, total, 0, ""
+        self._draw(force=True)
+
+    def note(self, remark: str) -> None:
+        """What runs meanwhile (the import writing while it reads), shown beside the current
+        phase without resetting its bar."""
+        self.remark = remark
         self._draw(force=True)
 
     def advance(self, amount: int) -> None:
@@ -51,5 +58,7 @@ class Progress:
             text = f"{self.label:<28} [{bar}] {self.done:>10,}/{self.total:,} {elapsed:6.1f}s"
         else:
             text = f"{self.label:<28} {elapsed:6.1f}s"
+        if self.remark:
+            text = f"{text}  ({self.remark})"
         self.stream.write("\r" + text.ljust(100))
         self.stream.flush()

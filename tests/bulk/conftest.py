@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from service.db import migrate, tables
 from service.db.urls import asyncpg_dsn, with_database
 from service.ingest.bulk import ImportOptions, ImportReport, export_lines, import_stream
+from service.ingest.bulk.pipeline import shutdown_workers
 from tests.dbutil import create_database, drop_database
 
 
@@ -120,6 +121,14 @@ class Clones:
         url = with_database(self.admin_url, name)
         self.made.append(url)
         return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def worker_processes() -> Iterator[None]:
+    """The import's worker processes end with the test session (its runner's workers leave
+    with os._exit, which skips exit handlers)."""
+    yield
+    shutdown_workers()
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,16 @@
 """``stakegraph import``: loads records of the bulk format, all or nothing.
 
-Each record is checked on its own in Python (``bulk.validate``) and COPied into a temporary
-staging table of its type; checks across records (duplicate natural keys, references that
+Each record is checked on its own in Python (``bulk.validate``; for JSON Lines in worker
+processes, block by block, ``bulk.pipeline``) and COPied into a temporary staging table of its
+type; checks across records (duplicate natural keys, references that
 resolve neither in the file nor in the database) are then set-based queries over the staging
 tables; only a clean file goes on to set-based upserts, type by type in dependency order,
 ``INSERT … SELECT … ON CONFLICT (natural key) DO UPDATE`` that touch only rows whose values
 change (so a repeated import writes nothing, and history records only real changes). Any error
-rolls the whole transaction back: the report lists every bad line with its reason.
+rolls the whole transaction back: the report lists every bad line with its reason. A file in
+type order has each type checked and written as soon as the input is past it, while the rest
+is still being staged (``Importer.write_ahead``). Audit rows name the import (migration 0007);
+they are light rows, without images, unless ``ImportOptions.audit_images``. See docs/bulk.md.
 
 Import never deletes a record the file leaves out; an embedded list that is present (an
 organization's ``names``, an investment's ``consideration``, an event's ``participants``, a
@@ -19,6 +23,7 @@ import io
 import os
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -36,15 +41,16 @@ from service.ingest.bulk.format import (
     Kind,
     RecordType,
 )
-from service.ingest.bulk.pipeline import BLOCK_BYTES, staged_blocks
+from service.ingest.bulk.pipeline import BLOCK_BYTES, shutdown_workers, staged_blocks
 from service.ingest.bulk.read import Item, JsonlOrder, LineError, after_end, read_csv
-from service.ingest.bulk.stage import Stager
+from service.ingest.bulk.stage import Block, Stager
 from service.ingest.bulk.stages import STAGES, Stage, q
 from service.ingest.progress import Progress
 
 MAX_REPORTED_ERRORS = 1000
 _FLUSH_ROWS = 20_000
 _REJECTED = "_sg_stage_rejected"
+_TYPE_INDEX = {name: index for index, name in enumerate(TYPE_ORDER)}
 
 
 @dataclass(slots=True)
@@ -93,6 +99,8 @@ class ImportReport:
     # The bulk_import row, and the import_id of the audit rows, of an import that changed
     # something.
     import_id: int | None = None
+    # Record types written while the input still came in (``Importer.write_ahead``).
+    written_ahead: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -110,6 +118,7 @@ class ImportReport:
             "ok": self.ok,
             "imported": self.imported,
             "importId": self.import_id,
+            "writtenAhead": self.written_ahead,
             "partial": self.partial,
             "skippedLines": len(self.bad_lines) if self.imported else 0,
             "records": self.records,
@@ -180,6 +189,11 @@ class Importer:
         self.started = time.perf_counter()
         self.import_id = 0
         self.audit_before = 0
+        # Writing ahead (``write_ahead``): record types written while the input still came
+        # in, with the last line and the staged row counts they were written through.
+        self.ahead = not partial
+        self.highest_type = -1
+        self.written: dict[str, tuple[int, dict[str, int]]] = {}
         self.settings_before: tuple[str, str] = ("", "")
 
     async def start(self) -> None:
@@ -306,41 +320,104 @@ class Importer:
         than a block) while each staged block is copied."""
         order = JsonlOrder()
         last = 0
-        async for block in staged_blocks(
-            chunks, self.currencies, workers=workers, block_bytes=block_bytes
-        ):
-            last = max(last, block.last)
-            if order.ended_at is not None:
-                # The end record came in an earlier block: nothing here is read.
-                for line in block.lines:
-                    self.unreadable += 1
-                    self.report.add_error(line, after_end(order.ended_at).message)
-                continue
-            base = order.records
-            for line, marker, before in block.markers:
-                order.records = base + before
-                error = order.marker(line, marker)
-                if error is not None:
-                    self.unreadable += 1
-                    self.report.add_error(line, error.message)
-            order.records = base + block.framed
-            self.report.records += block.records
-            self.unreadable += block.unreadable
-            for error_line, message in block.errors:
-                self.report.add_error(error_line, message)
-            self.rejected.extend(block.rejected)
-            for name, data in block.copy.items():
-                stage = STAGES[name]
-                await self.conn.copy_to_table(
-                    stage.table, source=io.BytesIO(data), columns=["line", *stage.columns]
-                )
-                self.staged[name] += block.counts[name]
+        # Closed as soon as the import stops, so that its reader and workers stop too.
+        blocks = staged_blocks(chunks, self.currencies, workers=workers, block_bytes=block_bytes)
+        async with aclosing(blocks):
+            async for block in blocks:
+                last = max(last, block.last)
+                if order.ended_at is not None:
+                    # The end record came in an earlier block: nothing here is read.
+                    for line in block.lines:
+                        self.unreadable += 1
+                        self.report.add_error(line, after_end(order.ended_at).message)
+                    continue
+                base = order.records
+                for line, marker, before in block.markers:
+                    order.records = base + before
+                    error = order.marker(line, marker)
+                    if error is not None:
+                        self.unreadable += 1
+                        self.report.add_error(line, error.message)
+                order.records = base + block.framed
+                self.report.records += block.records
+                self.unreadable += block.unreadable
+                for error_line, message in block.errors:
+                    self.report.add_error(error_line, message)
+                self.rejected.extend(block.rejected)
+                for name, data in block.copy.items():
+                    stage = STAGES[name]
+                    await self.conn.copy_to_table(
+                        stage.table, source=io.BytesIO(data), columns=["line", *stage.columns]
+                    )
+                    self.staged[name] += block.counts[name]
+                await self.write_ahead(block)
         end = order.finish(last)
         if end is not None:
             line, missing = end
             assert isinstance(missing, LineError)
             self.unreadable += 1
             self.report.add_error(line, missing.message)
+
+    # --- writing ahead -------------------------------------------------------------------
+
+    async def write_ahead(self, block: Block) -> None:
+        """Writes the record types the input is done with while the workers stage the rest.
+
+        Files written by export and the generator hold their records in ``TYPE_ORDER``: once
+        a block holds no record of a type before T, every type before T is complete, so it is
+        checked and written now rather than after the last line. Nothing changes in what an
+        import means: it is one transaction, the final checks still see every row, and a type
+        is written ahead only while the file has no error at all and its own checks pass
+        (their errors are left for the final checks to report). A record that comes after its
+        type was written (a file out of order) stops writing ahead; the final write then takes
+        the rows staged since (``since``), and the final checks cover their types again."""
+        indexes = [_TYPE_INDEX[STAGES[name].holder] for name in block.counts]
+        if not self.ahead or not indexes:
+            return
+        low = min(indexes)
+        if low < self.highest_type:
+            self.ahead = False  # out of order: the rest waits for the whole file
+            return
+        self.highest_type = max(self.highest_type, max(indexes))
+        for name in TYPE_ORDER[:low]:
+            if name in self.written:
+                continue
+            if self.report.error_count or self.unreadable or not await self._clean(name):
+                self.ahead = False
+                return
+            await self._write_type(name, since=0, ahead=True)
+            self.written[name] = (block.last, self._counts_of(name))
+            self.report.written_ahead.append(name)
+            self.progress.note("")
+
+    def _stages_of(self, name: str) -> list[Stage]:
+        return [STAGES[name], *(STAGES[e.table] for e in RECORD_TYPES[name].embedded)]
+
+    def _counts_of(self, name: str) -> dict[str, int]:
+        return {stage.name: self.staged[stage.name] for stage in self._stages_of(name)}
+
+    async def _clean(self, name: str) -> bool:
+        """Whether a type's staged rows pass their checks now; the errors are not reported
+        here (a reference may yet be satisfied by a record further on)."""
+        report, self.report = self.report, ImportReport()
+        try:
+            for stage in self._stages_of(name):
+                if self.staged[stage.name]:
+                    await self.conn.execute(f"ANALYZE {stage.table}")
+                    await self._duplicates(stage)
+                    await self._references(stage)
+            if name == "organization":
+                await self._parent_cycles()
+            return self.report.ok
+        finally:
+            self.report = report
+
+    def _since(self, name: str) -> int | None:
+        """The rows of a type still to write: all (0), those after a line, or none (None)."""
+        if name not in self.written:
+            return 0
+        through, counts = self.written[name]
+        return None if counts == self._counts_of(name) else through
 
     # --- checking ------------------------------------------------------------------------
 
@@ -353,14 +430,22 @@ class Importer:
         if self.unreadable and not self.partial:
             return
         self.progress.phase("checking")
+        # A type written ahead with nothing staged since passed these checks already.
+        done = {
+            stage.name
+            for name in TYPE_ORDER
+            if self._since(name) is None
+            for stage in self._stages_of(name)
+        }
         for name, stage in STAGES.items():
-            if self.staged[name]:
+            if self.staged[name] and name not in done:
                 await self.conn.execute(f"ANALYZE {stage.table}")
         for name, stage in STAGES.items():
-            if self.staged[name]:
+            if self.staged[name] and name not in done:
                 await self._duplicates(stage)
                 await self._references(stage)
-        await self._parent_cycles()
+        if "organization" not in done:
+            await self._parent_cycles()
 
     async def drop_bad_lines(self) -> None:
         """A partial import: the rows of bad lines leave the staging tables, then so do the rows
@@ -477,18 +562,26 @@ class Importer:
 
     async def write(self) -> None:
         for name in TYPE_ORDER:
-            rt = RECORD_TYPES[name]
-            if self.staged[name]:
-                self.progress.phase(f"writing {name}")
-                if name == "organization":
-                    await self._organizations()
-                else:
-                    await self._upsert(STAGES[name], rt.table.name)
-                    self._finish_counts(name, self.staged[name])
-            for e in rt.embedded:
-                if self.staged[name]:
-                    self.progress.phase(f"writing {e.table}")
-                    await self._children(rt, e)
+            since = self._since(name)
+            if since is not None:
+                await self._write_type(name, since=since)
+
+    async def _write_type(self, name: str, *, since: int, ahead: bool = False) -> None:
+        """A record type and its embedded lists, from the staged rows after line ``since``;
+        ``ahead``: while the input is still being read (its progress bar stays)."""
+        rt = RECORD_TYPES[name]
+        if not self.staged[name]:
+            return
+        show = self.progress.note if ahead else self.progress.phase
+        show(f"writing {name}")
+        if name == "organization":
+            await self._organizations(since)
+        else:
+            await self._upsert(STAGES[name], rt.table.name, since=since)
+            self._finish_counts(name, self.staged[name])
+        for e in rt.embedded:
+            show(f"writing {e.table}")
+            await self._children(rt, e, since)
 
     def _select(self, stage: Stage, alias: str = "s") -> tuple[list[str], list[str], list[str]]:
         """Target columns, the expressions filling them, and the joins resolving references."""
@@ -534,6 +627,7 @@ class Importer:
         *,
         conflict: Sequence[str] | None = None,
         parent: tuple[str, str, str] | None = None,
+        since: int = 0,
     ) -> None:
         """``INSERT … SELECT … ON CONFLICT DO UPDATE`` of a staging table, changing only rows
         whose values differ; ``parent`` = (parent table, its key column, our parent column)."""
@@ -564,6 +658,7 @@ class Importer:
         sql = (
             f"WITH up AS (INSERT INTO {table} ({', '.join(q(c) for c in columns)})"
             f" SELECT {', '.join(exprs)} FROM {stage.table} s {' '.join(joins)}"
+            f" WHERE s.line > {int(since)}"
             # Ids follow the file's order, as they would with one INSERT per line.
             f" ORDER BY s.line{', s.ordinal' if stage.list_field else ''}"
             f" ON CONFLICT ({target}) {action} RETURNING (xmax = 0) AS inserted)"
@@ -580,28 +675,28 @@ class Importer:
         counts = self.report.tables.setdefault(table, TableCounts())
         counts.unchanged = staged - counts.inserted - counts.updated
 
-    async def _organizations(self) -> None:
+    async def _organizations(self, since: int) -> None:
         """One statement, parents and subsidiaries alike: new organizations are numbered
         first (in the file's order), so a parent's id is known wherever it is written."""
         stage = STAGES["organization"]
         await self.conn.execute(
             f"UPDATE {stage.table} s SET _id = n.id FROM (SELECT line,"
             " nextval(pg_get_serial_sequence('organization', 'id')) AS id FROM"
-            f" (SELECT line FROM {stage.table} s WHERE NOT EXISTS"
+            f" (SELECT line FROM {stage.table} s WHERE s.line > {int(since)} AND NOT EXISTS"
             " (SELECT FROM organization o WHERE o.slug = s.slug) ORDER BY line) AS x) AS n"
             " WHERE s.line = n.line"
         )
-        await self._upsert(stage, "organization")
+        await self._upsert(stage, "organization", since=since)
         self._finish_counts("organization", self.staged["organization"])
 
-    async def _children(self, rt: RecordType, e: Embedded) -> None:
+    async def _children(self, rt: RecordType, e: Embedded, since: int) -> None:
         stage = STAGES[e.table]
         parent_stage = STAGES[rt.name]
         parent_key = KEY_COLUMN[rt.name]
         given = q(f"{e.field}_given")
         counts = self.report.tables.setdefault(e.table, TableCounts())
         if e.table == "claim_subject":
-            await self._subjects(parent_stage, given, counts)
+            await self._subjects(parent_stage, given, counts, since)
             return
         # Children of listed parents that the list leaves out go first, so that a position or
         # name they held is free for the rows that follow.
@@ -618,7 +713,7 @@ class Importer:
                 matches.append(f"c.{q(name)} = x.{q(f.column)}")
         status = await self.conn.execute(
             f"DELETE FROM {e.table} x USING {parent_stage.table} s, {rt.table.name} p"
-            f" WHERE s.{given} AND p.{q(parent_key)} = s.{q(parent_key)}"
+            f" WHERE s.{given} AND s.line > {int(since)} AND p.{q(parent_key)} = s.{q(parent_key)}"
             f" AND x.{q(e.parent_column)} = p.id"
             f" AND NOT EXISTS (SELECT FROM {stage.table} c {' '.join(joins)}"
             f" WHERE c.parent = s.{q(parent_key)} AND {' AND '.join(matches)})"
@@ -635,6 +730,7 @@ class Importer:
                 e.table,
                 conflict=conflict,
                 parent=(rt.table.name, parent_key, e.parent_column),
+                since=since,
             )
         self._finish_counts(e.table, self.staged[e.table])
 
@@ -642,14 +738,17 @@ class Importer:
     def _column(e: Embedded, name: str) -> str:
         return next(f.column for f in e.fields if f.name == name)
 
-    async def _subjects(self, parent_stage: Stage, given: str, counts: TableCounts) -> None:
+    async def _subjects(
+        self, parent_stage: Stage, given: str, counts: TableCounts, since: int
+    ) -> None:
         """Claim subjects: one arc column per subject type, filled through the subject's key."""
         stage = STAGES["claim_subject"]
         for subject_type, column in SUBJECT_TYPES.items():
             natural = q(KEY_COLUMN[subject_type])
             status = await self.conn.execute(
                 f"DELETE FROM claim_subject x USING {parent_stage.table} s, claim p"
-                f" WHERE s.{given} AND p.key = s.key AND x.claim_id = p.id"
+                f" WHERE s.{given} AND s.line > {int(since)} AND p.key = s.key"
+                " AND x.claim_id = p.id"
                 f" AND x.{column} IS NOT NULL AND NOT EXISTS (SELECT FROM {stage.table} c"
                 f" JOIN {subject_type} t ON t.{natural} = c.key"
                 f" WHERE c.parent = s.key AND c.type = '{subject_type}' AND t.id = x.{column})"
@@ -659,6 +758,7 @@ class Importer:
                 f"INSERT INTO claim_subject (claim_id, {column})"
                 f" SELECT DISTINCT p.id, t.id FROM {stage.table} c JOIN claim p ON p.key = c.parent"
                 f" JOIN {subject_type} t ON t.{natural} = c.key WHERE c.type = '{subject_type}'"
+                f" AND c.line > {int(since)}"
                 f" AND NOT EXISTS (SELECT FROM claim_subject x"
                 f" WHERE x.claim_id = p.id AND x.{column} = t.id)"
             )
@@ -814,3 +914,5 @@ async def import_file(
         )
     finally:
         await conn.close()
+        # One file, one command: its worker processes end with it.
+        shutdown_workers()

@@ -11,16 +11,19 @@ process: starting a worker costs more than it saves there.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import multiprocessing
 import os
-from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from service.ingest.bulk.stage import Block, stage_block
 
 BLOCK_BYTES = 4 << 20
+# Staged blocks kept waiting for the importer at most (each about BLOCK_BYTES of input and as
+# much again of COPY text).
+BLOCKS_AHEAD = 32
 
 _executor: ProcessPoolExecutor | None = None
 
@@ -39,6 +42,7 @@ def _pool() -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["service.ingest.bulk.stage"])
         _executor = ProcessPoolExecutor(worker_count(), mp_context=context)
+        atexit.register(shutdown_workers)
     return _executor
 
 
@@ -46,6 +50,16 @@ def _discard_pool() -> None:
     global _executor
     if _executor is not None:
         _executor.shutdown(wait=False, cancel_futures=True)
+        _executor = None
+
+
+def shutdown_workers() -> None:
+    """Stops the worker processes (a server keeps them between imports; a command ends them
+    when it is done). Also run at exit: workers of a forkserver outlive a parent that exits
+    without shutting its pool down (os._exit, as test runners' workers do)."""
+    global _executor
+    if _executor is not None:
+        _executor.shutdown(wait=True, cancel_futures=True)
         _executor = None
 
 
@@ -81,9 +95,13 @@ async def staged_blocks(
     *,
     workers: bool | None = None,
     block_bytes: int = BLOCK_BYTES,
-) -> AsyncIterator[Block]:
+) -> AsyncGenerator[Block, None]:
     """The input's blocks, staged, in order. ``workers``: None stages a one-block input in
-    this process and anything longer in worker processes; True and False force either."""
+    this process and anything longer in worker processes; True and False force either.
+
+    With workers, the input is read and handed out by a task of its own, up to
+    ``BLOCKS_AHEAD`` blocks ahead: while the importer waits on the database (a COPY, or the
+    writes it starts before the input ends), the workers go on."""
     blocks = line_blocks(chunks, block_bytes)
     first, data, final = await anext(blocks)
     if workers is False or (workers is None and final):
@@ -93,21 +111,31 @@ async def staged_blocks(
         return
     loop = asyncio.get_running_loop()
     pool = _pool()
-    in_flight: deque[asyncio.Future[Block]] = deque()
-    limit = 2 * worker_count() + 1
+    ahead: asyncio.Queue[asyncio.Future[Block] | BaseException | None] = asyncio.Queue(BLOCKS_AHEAD)
+
+    async def hand_out() -> None:
+        try:
+            await ahead.put(loop.run_in_executor(pool, stage_block, data, first, final, currencies))
+            async for start, lines, last in blocks:
+                await ahead.put(
+                    loop.run_in_executor(pool, stage_block, lines, start, last, currencies)
+                )
+            await ahead.put(None)
+        except Exception as exc:  # the input's own failure (a limit, a broken stream)
+            await ahead.put(exc)
+
+    reader = asyncio.create_task(hand_out())
     try:
-        in_flight.append(loop.run_in_executor(pool, stage_block, data, first, final, currencies))
-        async for first, data, final in blocks:
-            in_flight.append(
-                loop.run_in_executor(pool, stage_block, data, first, final, currencies)
-            )
-            while len(in_flight) >= limit or (in_flight and in_flight[0].done()):
-                yield await in_flight.popleft()
-        while in_flight:
-            yield await in_flight.popleft()
+        while (item := await ahead.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield await item
     except BrokenProcessPool:
         _discard_pool()
         raise
     finally:
-        for future in in_flight:
-            future.cancel()
+        reader.cancel()
+        while not ahead.empty():
+            left = ahead.get_nowait()
+            if isinstance(left, asyncio.Future):
+                left.cancel()
