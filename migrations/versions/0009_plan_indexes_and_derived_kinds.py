@@ -51,6 +51,7 @@ ORDER_INDEXES = (
     ('ix_investment_investor_created', 'investment', 'investor_id, created_at, id'),
     ('ix_source_publisher_id', 'source', 'publisher, id'),
     ('ix_source_kind_publisher', 'source', 'kind, publisher, id'),
+    ('ix_organization_name_normalized', 'organization_name', 'normalized, organization_id'),
 )
 
 DERIVED = ('investment', 'funding_round')

@@ -242,6 +242,8 @@ organization_name = Table(
         postgresql_using="gin",
         postgresql_ops={"normalized": "gin_trgm_ops"},
     ),
+    # A name given exactly (name.eq / name.in): trigrams only narrow it down (migration 0007).
+    Index("ix_organization_name_normalized", "normalized", "organization_id"),
 )
 # Search's space- and punctuation-insensitive key (migration 0008_search_compact_names).
 Index(

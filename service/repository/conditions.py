@@ -108,8 +108,16 @@ def sorted_date_range(column: ColumnElement[Any], sort_column: ColumnElement[Any
 
 
 def boolean(column: ColumnElement[Any]) -> Leaf:
+    """A boolean equal to the value. On a NOT NULL column, the column itself or NOT it:
+    PostgreSQL reads ``col`` and ``NOT col`` as ``col = true / false`` against a btree, so the
+    filter and its negation both stay indexable; ``IS TRUE`` negated is ``IS NOT TRUE``, which
+    no index serves (NOT isLead walked every lead first)."""
+
     def leaf(op: str, value: Any) -> ColumnElement[bool]:
-        return column.is_(bool(value))
+        if getattr(column, "nullable", True):
+            return column.is_(bool(value))
+        condition: ColumnElement[bool] = column if value else not_(column)
+        return condition
 
     return leaf
 
