@@ -140,3 +140,14 @@ async def test_ComputeAndEvents(api: Api) -> None:
     assert all(a["quantity"] is None for a in org["computeAssets"]["nodes"])
     events = {e["kind"]: e for e in org["events"]["nodes"]}
     assert events["IPO_CANCELLED"]["occurredOn"] == {"date": "2023-11-01", "precision": "MONTH"}
+
+
+async def test_InvestorExits(api: Api) -> None:
+    # The article records no exit: F15's divestments name no stake, so they stay an event.
+    exits = (await run(api, "InvestorExits"))["exits"]
+    assert exits == {"totalCount": 0, "nodes": []}
+
+
+async def test_FundLimitedPartners(api: Api) -> None:
+    # The article names no fund; the operation's default slug is the entity tests' fund.
+    assert (await run(api, "FundLimitedPartners"))["fund"] is None
