@@ -195,6 +195,15 @@ class InvestmentStatus(StrEnum):
     EXITED = "EXITED"
 
 
+# -- the life of an investment: people on deals ------------------------------------------------
+
+
+class DealRole(StrEnum):
+    OVERSEES = "OVERSEES"
+    REPRESENTS = "REPRESENTS"
+    BOARD_MEMBER = "BOARD_MEMBER"
+
+
 # What each value means, for the API's documentation (GraphiQL's docs pane shows these).
 MEANINGS: dict[type[StrEnum], dict[str, str]] = {
     OrganizationKind: {
@@ -348,6 +357,11 @@ MEANINGS: dict[type[StrEnum], dict[str, str]] = {
         "ACTIVE": "Still held: no exit is recorded.",
         "PARTIALLY_EXITED": "Part of the holding was sold or written off.",
         "EXITED": "The whole holding ended.",
+    },
+    DealRole: {
+        "OVERSEES": "Oversees the investment for the investor (F8: Eddie Wu for Alibaba).",
+        "REPRESENTS": "Represents the investor on the deal.",
+        "BOARD_MEMBER": "Sits on the investee's board for the investor.",
     },
 }
 

@@ -39,6 +39,7 @@ from service.domain import (
     ConsiderationKind,
     CreditUnit,
     DatePrecision,
+    DealRole,
     EventKind,
     ExitKind,
     ListingStatus,
@@ -805,6 +806,26 @@ exit_ = Table(
     "divested, written off or realised through a listing; when, for how much, to whom.",
 )
 
+# -- The life of an investment: people on deals -------------------------------------------------
+
+investment_person = Table(
+    "investment_person",
+    metadata,
+    _id(),
+    *_key(),
+    Column("investment_id", BigInteger, ForeignKey("investment.id"), nullable=False),
+    Column("person_id", BigInteger, ForeignKey("person.id"), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("description", Text),
+    *_timestamps(),
+    *_versioned(),
+    CheckConstraint(_in("role", DealRole), name="role"),
+    UniqueConstraint("investment_id", "person_id", "role"),
+    Index("ix_investment_person_person", "person_id", "id"),
+    comment="A person's part in an investment for the investor: overseeing it (F8), "
+    "representing the investor, sitting on the board.",
+)
+
 # What a claim supports: exactly one fact, through a real foreign key (an exclusive arc) so that
 # a claim can never point at a record that does not exist.
 CLAIM_SUBJECTS: dict[str, str] = {
@@ -824,6 +845,7 @@ CLAIM_SUBJECTS: dict[str, str] = {
     "fund_id": "fund",
     "fund_commitment_id": "fund_commitment",
     "exit_id": "exit",
+    "investment_person_id": "investment_person",
 }
 
 claim_subject = Table(

@@ -438,6 +438,18 @@ SPECS: dict[str, EntitySpec] = {
             },
             fixed=frozenset({"investment"}),
         ),
+        EntitySpec(
+            "InvestmentPerson",
+            "investmentPerson",
+            t.investment_person,
+            {
+                "investment": ref("investment_id", "Investment"),
+                "person": ref("person_id", "Person"),
+                "role": enum("role"),
+                "description": col("description"),
+            },
+            fixed=frozenset({"investment"}),
+        ),
     )
 }
 

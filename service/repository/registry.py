@@ -11,6 +11,7 @@ from service.db import tables as t
 from service.repository.acquisitions import ACQUISITION_COMPONENT_FIELDS, ACQUISITION_FIELDS
 from service.repository.compute import COMPUTE_ASSET_FIELDS
 from service.repository.credits import CREDIT_PROGRAM_FIELDS, CREDIT_TYPE_FIELDS
+from service.repository.deal_people import INVESTMENT_PERSON_FIELDS
 from service.repository.entities import Entity
 from service.repository.events import EVENT_FIELDS, EVENT_PARTICIPANT_FIELDS
 from service.repository.exits import EXIT_FIELDS
@@ -61,6 +62,7 @@ TYPE_MAPS: dict[str, TypeMap] = {
         FUND_COMMITMENT_FIELDS,
         FUND_INVESTMENT_FIELDS,
         EXIT_FIELDS,
+        INVESTMENT_PERSON_FIELDS,
     )
 }
 

@@ -172,6 +172,7 @@ INVESTMENT_FIELDS = m.TypeMap(
         "fund": m.ToOne("Fund", "fund_id"),
         "status": m.Value("status"),
         "exits": m.Rows("Exit", "investment_id", ("sort_on", "id")),
+        "people": m.Rows("InvestmentPerson", "investment_id", ("id",)),
     },
 )
 

@@ -55,6 +55,8 @@ ExitKind = domain.ExitKind
 strawberry.enum(ExitKind, description="How an investment ended.")
 InvestmentStatus = domain.InvestmentStatus
 strawberry.enum(InvestmentStatus, description="Whether an investment is still held.")
+DealRole = domain.DealRole
+strawberry.enum(DealRole, description="A person's part in an investment, for the investor.")
 
 for _vocabulary, _meanings in domain.MEANINGS.items():
     for _value in _vocabulary.__strawberry_definition__.values:  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ import strawberry
 
 from service.schema.common import (
     AcquisitionStatus,
+    DealRole,
     ExitKind,
     ListingStatus,
     PaymentKind,
@@ -129,4 +130,12 @@ class ExitCreateInput:
     listing: strawberry.ID | None = F(
         default=None, description="ID of the listing it was realised through (LISTING only)."
     )
+    description: str | None = F(default=None, description="Notes.")
+
+
+@strawberry.input(description="A person's part in an investment, for the investor.")
+class InvestmentPersonCreateInput:
+    investment: strawberry.ID = F(description="ID of the investment.")
+    person: strawberry.ID = F(description="ID of the person.")
+    role: DealRole = F(description="Oversees, represents, sits on the board.")
     description: str | None = F(default=None, description="Notes.")

@@ -307,6 +307,7 @@ CREATE_INPUTS: dict[str, type] = {
     "FundCommitment": di.FundCommitmentCreateInput,
     "FundInvestment": di.FundInvestmentCreateInput,
     "Exit": di.ExitCreateInput,
+    "InvestmentPerson": di.InvestmentPersonCreateInput,
 }
 
 

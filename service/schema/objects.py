@@ -13,6 +13,7 @@ from service.schema import (  # noqa: F401  (imported for their registrations)
     acquisitions,
     compute,
     credits,
+    deal_people,
     events,
     exits,
     funds,

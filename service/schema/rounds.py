@@ -28,6 +28,7 @@ from service.schema.relay import Connection, Node
 
 if TYPE_CHECKING:
     from service.schema.credits import CreditProgram, CreditType
+    from service.schema.deal_people import InvestmentPerson
     from service.schema.exits import Exit
     from service.schema.funds import Fund
     from service.schema.sources import Claim
@@ -98,6 +99,9 @@ class Investment(Node, Versioned):
     )
     exits: list[Annotated[Exit, strawberry.lazy("service.schema.exits")]] = field(
         I, "exits", "How and when the holding ended, in whole or in part, earliest first."
+    )
+    people: list[Annotated[InvestmentPerson, strawberry.lazy("service.schema.deal_people")]] = (
+        field(I, "people", "People who oversee or represent the investor on it (F8).")
     )
 
 

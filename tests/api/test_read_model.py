@@ -34,6 +34,7 @@ NOT_SHOWN: dict[str, set[str]] = {
     "Valuation": {"key", "sort_on"},
     "FundCommitment": {"key"},
     "Exit": {"key", "sort_on"},
+    "InvestmentPerson": {"key"},
     # Link rows shown inside their parent, without versions of their own in the API.
     "ProductAlternative": {"version", "recorded_at"},
     "EventParticipant": {"version", "recorded_at"},

@@ -53,7 +53,7 @@ VERSIONED = (
     "Relationship", "Source",
     # The records of an investment's life.
     "Acquisition", "AcquisitionComponent", "Listing", "Valuation", "Fund", "FundCommitment",
-    "Exit",
+    "Exit", "InvestmentPerson",
 )  # fmt: skip
 FALLBACK_FIELDS |= {f"{name}.history" for name in VERSIONED}
 FALLBACK_FIELDS |= {f"{name}Version.*" for name in VERSIONED}

@@ -53,6 +53,7 @@ SUBJECT_COLUMNS: Mapping[SubjectKind, str] = {
     SubjectKind.FUND: "fund_id",
     SubjectKind.FUND_COMMITMENT: "fund_commitment_id",
     SubjectKind.EXIT: "exit_id",
+    SubjectKind.INVESTMENT_PERSON: "investment_person_id",
 }
 
 
@@ -374,6 +375,18 @@ def dataset_records(data: Dataset) -> Iterator[tuple[str, Record]]:
                 round=valuation.round,
                 listing=valuation.listing,
                 description=valuation.description,
+            ),
+        )
+    for link in data.deal_people:
+        yield (
+            f"deal_people[{link.key}]",
+            _record(
+                "investment_person",
+                key=link.key,
+                investment=link.investment,
+                person=link.person,
+                role=link.role.value,
+                description=link.description,
             ),
         )
     # One claim row per subject: a claim is the source's support for one fact, so each fact's

@@ -23,6 +23,7 @@ from service.domain import (
     ConsiderationKind,
     CreditUnit,
     DatePrecision,
+    DealRole,
     EventKind,
     ListingStatus,
     NameKind,
@@ -302,6 +303,17 @@ class Valuation:
     description: str | None
 
 
+@dataclass(frozen=True)
+class DealPerson:
+    """A person's part in an investment for the investor (F8: Eddie Wu oversees)."""
+
+    key: str
+    investment: str
+    person: str
+    role: DealRole
+    description: str | None
+
+
 class SubjectKind(StrEnum):
     """What a claim can support; the values are the keys used in the data file and map
     one-to-one onto the claim_subject columns."""
@@ -323,6 +335,7 @@ class SubjectKind(StrEnum):
     FUND = "fund"
     FUND_COMMITMENT = "fund_commitment"
     EXIT = "exit"
+    INVESTMENT_PERSON = "investment_person"
 
 
 @dataclass(frozen=True)
@@ -362,6 +375,7 @@ class Dataset:
     claims: tuple[Claim, ...]
     listings: tuple[Listing, ...] = ()
     valuations: tuple[Valuation, ...] = ()
+    deal_people: tuple[DealPerson, ...] = ()
 
     def investments(self) -> Iterator[tuple[FundingRound, Investment]]:
         for funding_round in self.funding_rounds:
@@ -863,6 +877,18 @@ def _valuation(f: _Fields) -> Valuation:
     return record
 
 
+def _deal_person(f: _Fields) -> DealPerson:
+    record = DealPerson(
+        key=f.slug("key"),
+        investment=f.slug("investment"),
+        person=f.slug("person"),
+        role=f.enum("role", DealRole),
+        description=f.opt_text("description"),
+    )
+    f.done()
+    return record
+
+
 def _subject(f: _Fields, raw: object) -> SubjectRef:
     if not isinstance(raw, Mapping) or len(raw) != 1:
         raise f.error(f"each subject must be one 'kind: key' pair, got {raw!r}")
@@ -922,6 +948,7 @@ def parse_dataset(raw: object) -> Dataset:
         claims=tuple(_claim(f) for f in _each(top, "claims")),
         listings=tuple(_listing(f) for f in _each(top, "listings", "key")),
         valuations=tuple(_valuation(f) for f in _each(top, "valuations", "key")),
+        deal_people=tuple(_deal_person(f) for f in _each(top, "deal_people", "key")),
     )
     top.done()
     check_references(dataset)
@@ -1040,6 +1067,11 @@ def check_references(data: Dataset) -> None:
         ref(where, "funding round", valuation.round, round_keys)
         ref(where, "listing", valuation.listing, listing_keys)
         money(f"{where}.value", valuation.value)
+    investment_keys = {i.key for _, i in data.investments()}
+    for link in data.deal_people:
+        where = f"deal_people[{link.key}]"
+        ref(where, "investment", link.investment, investment_keys)
+        ref(where, "person", link.person, people)
     for event in data.events:
         for participant in event.participants:
             ref(f"events[{event.slug}]", "participant organization", participant.organization, orgs)
@@ -1069,6 +1101,9 @@ def check_references(data: Dataset) -> None:
         SubjectKind.FUND: set(),
         SubjectKind.FUND_COMMITMENT: set(),
         SubjectKind.EXIT: set(),
+        SubjectKind.INVESTMENT_PERSON: _unique(
+            errors, "deal_people", (x.key for x in data.deal_people)
+        ),
     }
     for claim in data.claims:
         ref(claim.label, "person", claim.person, people)

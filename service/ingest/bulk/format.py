@@ -42,6 +42,7 @@ from service.domain import (
     Attribution,
     ConsiderationKind,
     CreditUnit,
+    DealRole,
     EventKind,
     ExitKind,
     ListingStatus,
@@ -89,6 +90,7 @@ TYPE_ORDER: tuple[str, ...] = (
     "fund_commitment",
     "fund_investment",
     "exit",
+    "investment_person",
     "claim",
 )
 
@@ -115,6 +117,7 @@ KEY_COLUMN: dict[str, str] = {
     "fund": "slug",
     "fund_commitment": "key",
     "exit": "key",
+    "investment_person": "key",
 }
 
 # Natural keys of the tables nobody refers to, as field names.
@@ -150,6 +153,7 @@ ENUMS: dict[tuple[str, str], type[StrEnum]] = {
     ("listing", "status"): ListingStatus,
     ("valuation", "basis"): ValuationBasis,
     ("exit", "kind"): ExitKind,
+    ("investment_person", "role"): DealRole,
 }
 
 

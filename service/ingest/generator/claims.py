@@ -41,6 +41,7 @@ SUBJECT_SLOTS = {
     "fund": 13,
     "fund_commitment": 14,
     "exit": 15,
+    "investment_person": 16,
 }
 _NONES: tuple[None, ...] = (None,) * len(SUBJECT_SLOTS)
 STAGE_NAMES = {
@@ -362,6 +363,19 @@ class ClaimWriter:
                     confidence=_confidence(600, 900, rng),
                 )
 
+    def deal_people(self, facts: DealFacts) -> None:
+        names = self.orgs.names
+        for link_id, investor in facts.people:
+            if self.rng.random() < 0.4:
+                self.claim(
+                    self._misc_source(),
+                    A.ANONYMOUS.value,
+                    f"An executive of {names[investor]} oversees the investment.",
+                    [("investment_person", link_id)],
+                    attributed_to="people familiar with the matter",
+                    confidence=_confidence(500, 800, self.rng),
+                )
+
     def others(self) -> None:
         rng, ds, orgs = self.rng, self.ds, self.orgs
         base = orgs.ids[0]
@@ -453,3 +467,4 @@ def generate_claims(
     writer.rounds(rounds)
     writer.others()
     writer.deals(deals)
+    writer.deal_people(deals)

@@ -65,6 +65,7 @@ class DealFacts:
     funds: list[tuple[int, int, str]] = field(default_factory=list)  # id, manager, name
     commitments: list[tuple[int, int, int]] = field(default_factory=list)  # id, fund, partner
     exits: list[tuple[int, int, str]] = field(default_factory=list)  # id, investor, kind
+    people: list[tuple[int, int]] = field(default_factory=list)  # id, investor
 
 
 class _Deals:
@@ -404,10 +405,36 @@ class _Deals:
                 links.rows.append((links.next_id(), investment_id, fund_id))
 
 
+def _deal_people(deals: _Deals) -> None:
+    """Executives and founders of investing organizations oversee a few of its investments
+    (as F8's chief executive oversees Alibaba's)."""
+    ds, rng = deals.ds, deals.rng
+    slugs = {row[0]: row[1] for row in ds["person"].rows}
+    staff: dict[int, list[int]] = defaultdict(list)
+    for row in ds["person_role"].rows:
+        if row[3] in ("EXECUTIVE", "FOUNDER", "BOARD"):
+            staff[row[2]].append(row[1])
+    links = ds["investment_person"]
+    rows = ds["investment"].rows
+    # Small markets still get one link, so that every record type is exercised.
+    first = next((i for i, row in enumerate(rows) if staff.get(row[_INV_INVESTOR])), -1)
+    for i, row in enumerate(rows):
+        people = staff.get(row[_INV_INVESTOR])
+        if not people or (rng.random() >= 0.05 and not (i == first and not deals.facts.people)):
+            continue
+        person = rng.choice(people)
+        role = "OVERSEES" if rng.random() < 0.7 else "BOARD_MEMBER"
+        link_id = links.next_id()
+        key = f"{slugs[person]}/investment-{len(deals.facts.people) + 1}"
+        links.rows.append((link_id, row[0], person, role, None, key))
+        deals.facts.people.append((link_id, deals.position(row[_INV_INVESTOR])))
+
+
 def generate_deals(ds: Dataset, orgs: OrgFacts, rounds: RoundFacts) -> DealFacts:
     """Adds acquisitions, listings, valuations, funds and exits to the dataset's rows."""
     deals = _Deals(ds, orgs, rounds)
     deals.startups()
     deals.secondaries()
     deals.funds()
+    _deal_people(deals)
     return deals.facts

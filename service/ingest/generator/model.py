@@ -136,6 +136,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], bool], ...] = tuple(
             "description key",
             True,
         ),
+        ("investment_person", "id investment_id person_id role description key", True),
         (
             "source",
             "id slug kind publisher title language url published_on published_precision "
@@ -153,7 +154,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], bool], ...] = tuple(
             "id claim_id organization_id person_role_id product_id funding_round_id "
             "investment_id consideration_component_id credit_program_id relationship_id "
             "compute_asset_id event_id acquisition_id listing_id valuation_id fund_id "
-            "fund_commitment_id exit_id",
+            "fund_commitment_id exit_id investment_person_id",
             False,
         ),
     )
