@@ -137,6 +137,73 @@ class CreditUnit(StrEnum):
     OTHER = "OTHER"
 
 
+# -- the life of an investment: acquisitions -----------------------------------------------------
+
+
+class AcquisitionStatus(StrEnum):
+    ANNOUNCED = "ANNOUNCED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+class PaymentKind(StrEnum):
+    """What a buyer pays with: an investment's consideration kinds, plus its own shares."""
+
+    CASH = "CASH"
+    STOCK = "STOCK"
+    CLOUD_CREDITS = "CLOUD_CREDITS"
+    TRAFFIC_PROMOTION = "TRAFFIC_PROMOTION"
+    SERVICES = "SERVICES"
+    OTHER = "OTHER"
+
+
+# -- the life of an investment: listings -------------------------------------------------------
+
+
+class ListingStatus(StrEnum):
+    PLANNED = "PLANNED"
+    FILED = "FILED"
+    PRICED = "PRICED"
+    LISTED = "LISTED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+# -- the life of an investment: valuations -----------------------------------------------------
+
+
+class ValuationBasis(StrEnum):
+    POST_MONEY = "POST_MONEY"
+    SECONDARY = "SECONDARY"
+    MARKET_CAPITALISATION = "MARKET_CAPITALISATION"
+    REPORTED_ESTIMATE = "REPORTED_ESTIMATE"
+
+
+# -- the life of an investment: exits -----------------------------------------------------------
+
+
+class ExitKind(StrEnum):
+    ACQUISITION = "ACQUISITION"
+    SECONDARY = "SECONDARY"
+    DIVESTMENT = "DIVESTMENT"
+    WRITE_OFF = "WRITE_OFF"
+    LISTING = "LISTING"
+
+
+class InvestmentStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    PARTIALLY_EXITED = "PARTIALLY_EXITED"
+    EXITED = "EXITED"
+
+
+# -- the life of an investment: people on deals ------------------------------------------------
+
+
+class DealRole(StrEnum):
+    OVERSEES = "OVERSEES"
+    REPRESENTS = "REPRESENTS"
+    BOARD_MEMBER = "BOARD_MEMBER"
+
+
 # What each value means, for the API's documentation (GraphiQL's docs pane shows these).
 MEANINGS: dict[type[StrEnum], dict[str, str]] = {
     OrganizationKind: {
@@ -252,6 +319,49 @@ MEANINGS: dict[type[StrEnum], dict[str, str]] = {
         "GPU_HOURS": "Counted in GPU hours.",
         "IMPRESSIONS": "Counted in impressions or traffic.",
         "OTHER": "Counted otherwise.",
+    },
+    AcquisitionStatus: {
+        "ANNOUNCED": "Agreed or announced, not yet completed.",
+        "COMPLETED": "The acquirer holds what it bought.",
+        "CANCELLED": "Called off before completion.",
+    },
+    PaymentKind: {
+        "CASH": "Money transferred.",
+        "STOCK": "The buyer's own shares.",
+        "CLOUD_CREDITS": "Credits for the buyer's cloud compute.",
+        "TRAFFIC_PROMOTION": "Traffic or promotion on the buyer's platform.",
+        "SERVICES": "Other services in kind.",
+        "OTHER": "Anything else.",
+    },
+    ListingStatus: {
+        "PLANNED": "A listing is planned or announced; nothing filed yet.",
+        "FILED": "A prospectus or listing application is filed.",
+        "PRICED": "The offering is priced; trading has not begun.",
+        "LISTED": "The shares trade on the exchange.",
+        "WITHDRAWN": "The plan or filing was withdrawn or cancelled.",
+    },
+    ValuationBasis: {
+        "POST_MONEY": "The post-money valuation of a funding round.",
+        "SECONDARY": "The price of a secondary sale of existing shares.",
+        "MARKET_CAPITALISATION": "The public market value of a listed company.",
+        "REPORTED_ESTIMATE": "An estimate reported by a source (analysts, press).",
+    },
+    ExitKind: {
+        "ACQUISITION": "Sold when the company was acquired.",
+        "SECONDARY": "Sold to another investor in a secondary sale.",
+        "DIVESTMENT": "Sold off, e.g. under regulatory pressure.",
+        "WRITE_OFF": "Written off: the company failed or the stake lost its value.",
+        "LISTING": "Realised through the company's listing (sold in or after the IPO).",
+    },
+    InvestmentStatus: {
+        "ACTIVE": "Still held: no exit is recorded.",
+        "PARTIALLY_EXITED": "Part of the holding was sold or written off.",
+        "EXITED": "The whole holding ended.",
+    },
+    DealRole: {
+        "OVERSEES": "Oversees the investment for the investor (F8: Eddie Wu for Alibaba).",
+        "REPRESENTS": "Represents the investor on the deal.",
+        "BOARD_MEMBER": "Sits on the investee's board for the investor.",
     },
 }
 

@@ -153,3 +153,14 @@ async def test_RefetchNode(api: Api) -> None:
         headers={"Stakegraph-As-Of": "2000-01-01T00:00:00Z"},
     )
     assert response.json()["data"] == {"node": None}
+
+
+async def test_InvestorExits(api: Api) -> None:
+    # The article records no exit: F15's divestments name no stake, so they stay an event.
+    exits = (await run(api, "InvestorExits"))["exits"]
+    assert exits == {"totalCount": 0, "nodes": []}
+
+
+async def test_FundLimitedPartners(api: Api) -> None:
+    # The article names no fund; the operation's default slug is the entity tests' fund.
+    assert (await run(api, "FundLimitedPartners"))["fund"] is None

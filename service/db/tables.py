@@ -35,13 +35,18 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from service.domain import (
+    AcquisitionStatus,
     Attribution,
     ConsiderationKind,
     CreditUnit,
     DatePrecision,
+    DealRole,
     EventKind,
+    ExitKind,
+    ListingStatus,
     NameKind,
     OrganizationKind,
+    PaymentKind,
     RelationshipKind,
     RoleKind,
     RoundStatus,
@@ -49,6 +54,7 @@ from service.domain import (
     Scope,
     SourceKind,
     Stance,
+    ValuationBasis,
 )
 
 metadata = MetaData(
@@ -599,6 +605,268 @@ claim = Table(
     Index(None, "organization_id"),
 )
 
+
+# -- The life of an investment: acquisitions ---------------------------------------------------
+
+acquisition = Table(
+    "acquisition",
+    metadata,
+    _id(),
+    *_key(),
+    Column("acquirer_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("acquired_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("status", String(12), nullable=False),
+    *_partial_date("announced"),
+    *_partial_date("completed"),
+    *_money("price"),
+    *_share("stake"),
+    Column("description", Text),
+    # Keyset pages need a NOT NULL key: the completion date, else the announcement, else earliest.
+    Column(
+        "sort_on",
+        Date,
+        Computed("coalesce(completed_on, announced_on, '0001-01-01'::date)", persisted=True),
+        nullable=False,
+    ),
+    *_timestamps(),
+    *_versioned(),
+    CheckConstraint(_in("status", AcquisitionStatus), name="status"),
+    CheckConstraint("acquirer_id <> acquired_id", name="distinct"),
+    CheckConstraint(
+        "completed_on IS NULL OR announced_on IS NULL OR completed_on >= announced_on",
+        name="ordered",
+    ),
+    CheckConstraint("status = 'COMPLETED' OR completed_on IS NULL", name="completed_when_done"),
+    Index("ix_acquisition_acquirer_sort", "acquirer_id", "sort_on", "id"),
+    Index("ix_acquisition_acquired_sort", "acquired_id", "sort_on", "id"),
+    Index("ix_acquisition_sort_id", "sort_on", "id"),
+    Index("ix_acquisition_updated_id", "updated_at", "id"),
+    comment="One organization buying another, or a stake in it: when, at what price, paid how.",
+)
+
+acquisition_component = Table(
+    "acquisition_component",
+    metadata,
+    _id(),
+    *_key(),
+    Column(
+        "acquisition_id",
+        BigInteger,
+        ForeignKey("acquisition.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("position", SmallInteger, nullable=False),
+    Column("kind", String(20), nullable=False),
+    *_money("value"),
+    *_share("share"),
+    Column("estimated", Boolean, nullable=False, server_default=text("false")),
+    Column("description", Text),
+    *_versioned(),
+    CheckConstraint(_in("kind", PaymentKind), name="kind"),
+    CheckConstraint("position >= 0", name="position"),
+    UniqueConstraint("acquisition_id", "position"),
+    comment="What an acquirer pays with (cash, its own stock, credits…): an amount or a share "
+    "of the price, as an investment's consideration is.",
+)
+
+# -- The life of an investment: IPOs and listings ----------------------------------------------
+
+listing = Table(
+    "listing",
+    metadata,
+    _id(),
+    *_key(),
+    Column("organization_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("exchange", Text),
+    Column("ticker", Text),
+    *_partial_date("announced"),
+    *_partial_date("filed"),
+    *_partial_date("listed"),
+    *_partial_date("withdrawn"),
+    Column("withdrawal_reason", Text),
+    Column("shares_offered", Numeric(20, 0)),
+    *_money("raised"),
+    *_money("valuation"),
+    Column("description", Text),
+    # The latest step known: listed, withdrawn, filed, announced (undated as earliest).
+    Column(
+        "sort_on",
+        Date,
+        Computed(
+            "coalesce(listed_on, withdrawn_on, filed_on, announced_on, '0001-01-01'::date)",
+            persisted=True,
+        ),
+        nullable=False,
+    ),
+    *_timestamps(),
+    *_versioned(),
+    CheckConstraint(_in("status", ListingStatus), name="status"),
+    CheckConstraint("status = 'LISTED' OR listed_on IS NULL", name="listed_when_listed"),
+    CheckConstraint(
+        "status = 'WITHDRAWN' OR withdrawn_on IS NULL", name="withdrawn_when_withdrawn"
+    ),
+    CheckConstraint(
+        "status = 'WITHDRAWN' OR withdrawal_reason IS NULL", name="reason_when_withdrawn"
+    ),
+    CheckConstraint("shares_offered >= 0", name="shares_offered"),
+    Index("ix_listing_organization_sort", "organization_id", "sort_on", "id"),
+    Index("ix_listing_sort_id", "sort_on", "id"),
+    Index("ix_listing_status_sort", "status", "sort_on", "id"),
+    comment="An organization's listing on an exchange (IPO, direct listing), from plan to "
+    "trading or withdrawal (F13: Alibaba Cloud's IPO plan, withdrawn in November 2023).",
+)
+
+# -- The life of an investment: valuations over time -------------------------------------------
+
+valuation = Table(
+    "valuation",
+    metadata,
+    _id(),
+    *_key(),
+    Column("organization_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("basis", String(24), nullable=False),
+    *_partial_date("valued"),
+    *_money("value"),
+    # The round whose post-money this is; the listing whose market value it is.
+    Column("round_id", BigInteger, ForeignKey("funding_round.id")),
+    Column("listing_id", BigInteger, ForeignKey("listing.id")),
+    Column("description", Text),
+    Column(
+        "sort_on",
+        Date,
+        Computed("coalesce(valued_on, '0001-01-01'::date)", persisted=True),
+        nullable=False,
+    ),
+    *_timestamps(),
+    *_versioned(),
+    CheckConstraint(_in("basis", ValuationBasis), name="basis"),
+    CheckConstraint("value_amount IS NOT NULL", name="has_value"),
+    CheckConstraint("round_id IS NULL OR basis = 'POST_MONEY'", name="round_is_post_money"),
+    # The latest valuation of an organization is read by a backward scan of this index.
+    Index("ix_valuation_organization_sort", "organization_id", "sort_on", "id"),
+    Index("ix_valuation_sort_id", "sort_on", "id"),
+    Index(None, "round_id"),
+    Index(None, "listing_id"),
+    comment="What an organization was worth on a date, and on what basis: a round's post-money, "
+    "a secondary sale, its market capitalisation, a reported estimate.",
+)
+
+# -- The life of an investment: funds and their limited partners -------------------------------
+
+fund = Table(
+    "fund",
+    metadata,
+    _id(),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("manager_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    Column("vintage_year", SmallInteger),
+    *_money("target_size"),
+    *_money("final_size"),
+    Column("strategy", Text),
+    Column("description", Text),
+    *_timestamps(),
+    *_versioned(),
+    CheckConstraint("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name="slug_format"),
+    CheckConstraint("vintage_year BETWEEN 1900 AND 2200", name="vintage_year"),
+    Index("ix_fund_manager", "manager_id", "id"),
+    Index("ix_fund_name_id", "name", "id"),
+    comment="A pool of capital managed by an investor organization, raised from limited partners.",
+)
+
+fund_commitment = Table(
+    "fund_commitment",
+    metadata,
+    _id(),
+    *_key(),
+    Column("fund_id", BigInteger, ForeignKey("fund.id"), nullable=False),
+    Column("limited_partner_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    *_money("amount"),
+    *_share("share"),
+    *_partial_date("committed"),
+    *_partial_date("ended"),
+    Column("description", Text),
+    *_timestamps(),
+    *_versioned(),
+    CheckConstraint(
+        "ended_on IS NULL OR committed_on IS NULL OR ended_on >= committed_on", name="ordered"
+    ),
+    UniqueConstraint("fund_id", "limited_partner_id"),
+    Index("ix_fund_commitment_fund", "fund_id", "id"),
+    Index("ix_fund_commitment_limited_partner", "limited_partner_id", "id"),
+    comment="A limited partner's commitment to a fund: an amount, or its share of the fund.",
+)
+
+fund_investment = Table(
+    "fund_investment",
+    metadata,
+    _id(),
+    Column("investment_id", BigInteger, ForeignKey("investment.id"), nullable=False, unique=True),
+    Column("fund_id", BigInteger, ForeignKey("fund.id"), nullable=False),
+    *_timestamps(),
+    *_versioned(),
+    Index("ix_fund_investment_fund", "fund_id", "investment_id"),
+    comment="The fund an investment was made through (at most one per investment).",
+)
+
+# -- The life of an investment: exits ----------------------------------------------------------
+
+exit_ = Table(
+    "exit",
+    metadata,
+    _id(),
+    *_key(),
+    Column("investment_id", BigInteger, ForeignKey("investment.id"), nullable=False),
+    Column("kind", String(12), nullable=False),
+    *_partial_date("exited"),
+    *_money("proceeds"),
+    # The part of the holding that ended; null for all of it.
+    *_share("share"),
+    Column("counterparty_id", BigInteger, ForeignKey("organization.id")),
+    Column("acquisition_id", BigInteger, ForeignKey("acquisition.id")),
+    Column("listing_id", BigInteger, ForeignKey("listing.id")),
+    Column("description", Text),
+    Column(
+        "sort_on",
+        Date,
+        Computed("coalesce(exited_on, '0001-01-01'::date)", persisted=True),
+        nullable=False,
+    ),
+    *_timestamps(),
+    *_versioned(),
+    CheckConstraint(_in("kind", ExitKind), name="kind"),
+    CheckConstraint("acquisition_id IS NULL OR kind = 'ACQUISITION'", name="acquisition_kind"),
+    CheckConstraint("listing_id IS NULL OR kind = 'LISTING'", name="listing_kind"),
+    Index("ix_exit_investment_sort", "investment_id", "sort_on", "id"),
+    Index("ix_exit_sort_id", "sort_on", "id"),
+    Index(None, "counterparty_id"),
+    Index(None, "acquisition_id"),
+    Index(None, "listing_id"),
+    comment="An investment's end, whole or in part: sold in an acquisition or a secondary, "
+    "divested, written off or realised through a listing; when, for how much, to whom.",
+)
+
+# -- The life of an investment: people on deals -------------------------------------------------
+
+investment_person = Table(
+    "investment_person",
+    metadata,
+    _id(),
+    *_key(),
+    Column("investment_id", BigInteger, ForeignKey("investment.id"), nullable=False),
+    Column("person_id", BigInteger, ForeignKey("person.id"), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("description", Text),
+    *_timestamps(),
+    *_versioned(),
+    CheckConstraint(_in("role", DealRole), name="role"),
+    UniqueConstraint("investment_id", "person_id", "role"),
+    Index("ix_investment_person_person", "person_id", "id"),
+    comment="A person's part in an investment for the investor: overseeing it (F8), "
+    "representing the investor, sitting on the board.",
+)
+
 # What a claim supports: exactly one fact, through a real foreign key (an exclusive arc) so that
 # a claim can never point at a record that does not exist.
 CLAIM_SUBJECTS: dict[str, str] = {
@@ -612,6 +880,13 @@ CLAIM_SUBJECTS: dict[str, str] = {
     "relationship_id": "relationship",
     "compute_asset_id": "compute_asset",
     "event_id": "event",
+    "acquisition_id": "acquisition",
+    "listing_id": "listing",
+    "valuation_id": "valuation",
+    "fund_id": "fund",
+    "fund_commitment_id": "fund_commitment",
+    "exit_id": "exit",
+    "investment_person_id": "investment_person",
 }
 
 claim_subject = Table(

@@ -17,8 +17,9 @@ from service.db import tables as t
 # column: one column, as given; enum/enums: an enum's value (or a list of them); money: a
 # MoneyInput into <prefix>_amount/_currency/_estimated; date: a PartialDateInput into
 # <prefix>_on/_precision; share: a ShareRangeInput into <prefix>_min/_max; decimal: a decimal
-# string; ref: a global ID of ``ref_type`` into an id column.
-Kind = Literal["column", "enum", "enums", "money", "date", "share", "decimal", "ref"]
+# string in [0, 1]; count: a whole, non-negative decimal string (share counts, which outgrow
+# GraphQL's Int); ref: a global ID of ``ref_type`` into an id column.
+Kind = Literal["column", "enum", "enums", "money", "date", "share", "decimal", "count", "ref"]
 
 
 @dataclass(frozen=True)
@@ -313,6 +314,141 @@ SPECS: dict[str, EntitySpec] = {
                 "confidence": Field("decimal", "confidence"),
             },
             owned=((t.claim_subject, "claim_id"),),
+        ),
+        # -- the life of an investment --
+        EntitySpec(
+            "Acquisition",
+            "acquisition",
+            t.acquisition,
+            {
+                "acquirer": ref("acquirer_id", ORG),
+                "acquired": ref("acquired_id", ORG),
+                "status": enum("status"),
+                "announced_on": _date("announced"),
+                "completed_on": _date("completed"),
+                "price": _money("price"),
+                "stake": Field("share", "stake"),
+                "description": col("description"),
+            },
+            owned=((t.acquisition_component, "acquisition_id"),),
+        ),
+        EntitySpec(
+            "AcquisitionComponent",
+            "acquisitionComponent",
+            t.acquisition_component,
+            {
+                "acquisition": ref("acquisition_id", "Acquisition"),
+                "position": col("position"),
+                "kind": enum("kind"),
+                "amount": _money("value"),
+                "share": Field("share", "share"),
+                "estimated": col("estimated"),
+                "description": col("description"),
+            },
+            fixed=frozenset({"acquisition"}),
+        ),
+        EntitySpec(
+            "Listing",
+            "listing",
+            t.listing,
+            {
+                "organization": ref("organization_id", ORG),
+                "status": enum("status"),
+                "exchange": col("exchange"),
+                "ticker": col("ticker"),
+                "announced_on": _date("announced"),
+                "filed_on": _date("filed"),
+                "listed_on": _date("listed"),
+                "withdrawn_on": _date("withdrawn"),
+                "withdrawal_reason": col("withdrawal_reason"),
+                "shares_offered": Field("count", "shares_offered"),
+                "raised": _money("raised"),
+                "valuation": _money("valuation"),
+                "description": col("description"),
+            },
+            fixed=frozenset({"organization"}),
+        ),
+        EntitySpec(
+            "Valuation",
+            "valuation",
+            t.valuation,
+            {
+                "organization": ref("organization_id", ORG),
+                "basis": enum("basis"),
+                "valued_on": _date("valued"),
+                "value": _money("value"),
+                "round": ref("round_id", "FundingRound"),
+                "listing": ref("listing_id", "Listing"),
+                "description": col("description"),
+            },
+            fixed=frozenset({"organization"}),
+        ),
+        EntitySpec(
+            "Fund",
+            "fund",
+            t.fund,
+            {
+                "slug": col("slug"),
+                "name": col("name"),
+                "manager": ref("manager_id", ORG),
+                "vintage_year": col("vintage_year"),
+                "target_size": _money("target_size"),
+                "final_size": _money("final_size"),
+                "strategy": col("strategy"),
+                "description": col("description"),
+            },
+            owned=((t.fund_commitment, "fund_id"), (t.fund_investment, "fund_id")),
+        ),
+        EntitySpec(
+            "FundCommitment",
+            "fundCommitment",
+            t.fund_commitment,
+            {
+                "fund": ref("fund_id", "Fund"),
+                "limited_partner": ref("limited_partner_id", ORG),
+                "amount": _money("amount"),
+                "share": Field("share", "share"),
+                "committed_on": _date("committed"),
+                "ended_on": _date("ended"),
+                "description": col("description"),
+            },
+            fixed=frozenset({"fund"}),
+        ),
+        EntitySpec(
+            "FundInvestment",
+            "fundInvestment",
+            t.fund_investment,
+            {"investment": ref("investment_id", "Investment"), "fund": ref("fund_id", "Fund")},
+            fixed=frozenset({"investment"}),
+        ),
+        EntitySpec(
+            "Exit",
+            "exit",
+            t.exit_,
+            {
+                "investment": ref("investment_id", "Investment"),
+                "kind": enum("kind"),
+                "exited_on": _date("exited"),
+                "proceeds": _money("proceeds"),
+                "share": Field("share", "share"),
+                "counterparty": ref("counterparty_id", ORG),
+                "acquisition": ref("acquisition_id", "Acquisition"),
+                "listing": ref("listing_id", "Listing"),
+                "description": col("description"),
+            },
+            fixed=frozenset({"investment"}),
+        ),
+        EntitySpec(
+            "InvestmentPerson",
+            "investmentPerson",
+            t.investment_person,
+            {
+                "investment": ref("investment_id", "Investment"),
+                "person": ref("person_id", "Person"),
+                "role": enum("role"),
+                "description": col("description"),
+            },
+            fixed=frozenset({"investment"}),
         ),
     )
 }

@@ -157,6 +157,11 @@ async def _convert(db: Db, table: Table, name: str, field: Field, value: Any) ->
             return {field.target: sorted({v.value for v in value})}
         case "decimal":
             return {field.target: _decimal(name, value, Decimal(0), Decimal(1))}
+        case "count":
+            count = _decimal(name, value, Decimal(0))
+            if count != count.to_integral_value():
+                raise reject(name, INVALID, f"`{name}` must be a whole number; got {value}.")
+            return {field.target: count}
         case "money":
             money: MoneyLike = value
             amount = _decimal(f"{name}.amount", money.amount, Decimal(0))

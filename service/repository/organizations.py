@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 
 from service import domain
 from service.db import tables as t
@@ -21,6 +21,7 @@ from service.repository.conditions import (
 )
 from service.repository.entities import Entity, plain
 from service.repository.events import event_involves
+from service.repository.valuations import latest_valuation_id
 
 
 def organization_name(op: str, value: Any) -> ColumnElement[bool]:
@@ -45,10 +46,19 @@ ORGANIZATION_LEAVES: dict[str, Leaf] = {
     "name": organization_name,
 }
 
+
+def _organizations() -> Select[Any]:
+    # The latest valuation rides along as a correlated subquery: PostgreSQL evaluates it only
+    # for the rows of a page that ask for it (a pulled-up subquery drops unused outputs).
+    return select(
+        t.organization, latest_valuation_id(t.organization.c.id).label("latest_valuation_id")
+    )
+
+
 ORGANIZATION = Entity(
     "organization",
     t.organization,
-    plain(t.organization),
+    _organizations,
     ORGANIZATION_LEAVES,
     {
         "NAME": (t.organization.c.name, "text"),
@@ -117,6 +127,13 @@ ORGANIZATION_FIELDS = m.TypeMap(
         ),
         "creditPrograms": m.children("CreditProgram", t.credit_program.c.provider_id),
         "claims": m.Claims("organization_id"),
+        "acquisitions": m.children("Acquisition", t.acquisition.c.acquirer_id, filtered=True),
+        "acquiredBy": m.children("Acquisition", t.acquisition.c.acquired_id, filtered=True),
+        "listings": m.children("Listing", t.listing.c.organization_id, filtered=True),
+        "valuations": m.children("Valuation", t.valuation.c.organization_id, filtered=True),
+        "latestValuation": m.ToOne("Valuation", "latest_valuation_id"),
+        "fundsManaged": m.children("Fund", t.fund.c.manager_id, filtered=True),
+        "fundCommitments": m.children("FundCommitment", t.fund_commitment.c.limited_partner_id),
     },
 )
 

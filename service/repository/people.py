@@ -43,6 +43,7 @@ PERSON_FIELDS = m.TypeMap(
         "nativeName": m.Value("native_name"),
         "description": m.Value("description"),
         "roles": m.Rows("PersonRole", "person_id", ("id",)),
+        "investments": m.children("InvestmentPerson", t.investment_person.c.person_id),
     },
 )
 

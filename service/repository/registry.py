@@ -8,10 +8,19 @@ import asyncpg
 
 from service import domain
 from service.db import tables as t
+from service.repository.acquisitions import ACQUISITION_COMPONENT_FIELDS, ACQUISITION_FIELDS
 from service.repository.compute import COMPUTE_ASSET_FIELDS
 from service.repository.credits import CREDIT_PROGRAM_FIELDS, CREDIT_TYPE_FIELDS
+from service.repository.deal_people import INVESTMENT_PERSON_FIELDS
 from service.repository.entities import Entity
 from service.repository.events import EVENT_FIELDS, EVENT_PARTICIPANT_FIELDS
+from service.repository.exits import EXIT_FIELDS
+from service.repository.funds import (
+    FUND_COMMITMENT_FIELDS,
+    FUND_FIELDS,
+    FUND_INVESTMENT_FIELDS,
+)
+from service.repository.listings import LISTING_FIELDS
 from service.repository.organizations import NAME_FIELDS, ORGANIZATION_FIELDS
 from service.repository.people import PERSON_FIELDS, PERSON_ROLE_FIELDS
 from service.repository.products import PRODUCT_ALTERNATIVE_FIELDS, PRODUCT_FIELDS
@@ -23,6 +32,7 @@ from service.repository.rounds import (
     INVESTMENT_FIELDS,
 )
 from service.repository.sources import CLAIM_FIELDS, SOURCE_FIELDS
+from service.repository.valuations import VALUATION_FIELDS
 
 TYPE_MAPS: dict[str, TypeMap] = {
     m.type_name: m
@@ -44,6 +54,15 @@ TYPE_MAPS: dict[str, TypeMap] = {
         EVENT_PARTICIPANT_FIELDS,
         SOURCE_FIELDS,
         CLAIM_FIELDS,
+        ACQUISITION_FIELDS,
+        ACQUISITION_COMPONENT_FIELDS,
+        LISTING_FIELDS,
+        VALUATION_FIELDS,
+        FUND_FIELDS,
+        FUND_COMMITMENT_FIELDS,
+        FUND_INVESTMENT_FIELDS,
+        EXIT_FIELDS,
+        INVESTMENT_PERSON_FIELDS,
     )
 }
 
@@ -122,4 +141,10 @@ ROOT_FIELDS: dict[str, RootField] = {
     "products": RootList("Product", filtered=True),
     "events": RootList("Event", filtered=True),
     "sources": RootList("Source", filtered=True),
+    "acquisitions": RootList("Acquisition", filtered=True, ordered=True),
+    "listings": RootList("Listing", filtered=True, ordered=True),
+    "valuations": RootList("Valuation", filtered=True, ordered=True),
+    "fund": BySlug("Fund"),
+    "funds": RootList("Fund", filtered=True, ordered=True),
+    "exits": RootList("Exit", filtered=True, ordered=True),
 }

@@ -18,6 +18,8 @@ from service.repository.conditions import (
     sorted_date_range,
 )
 from service.repository.entities import Entity
+from service.repository.exits import investment_status
+from service.repository.funds import fund_of_investment
 
 
 def _round_has_investor(op: str, value: Any) -> ColumnElement[bool]:
@@ -75,11 +77,18 @@ def _rounds() -> Select[Any]:
 
 def _investments() -> Select[Any]:
     r = t.funding_round
-    return select(
-        t.investment,
-        r.c.organization_id.label("round_organization_id"),
-        r.c.announced_on.label("round_announced_on"),
-    ).outerjoin_from(t.investment, r, t.investment.c.round_id == r.c.id)
+    through = fund_of_investment().subquery("through_fund")
+    return (
+        select(
+            t.investment,
+            r.c.organization_id.label("round_organization_id"),
+            r.c.announced_on.label("round_announced_on"),
+            through.c.fund_id,
+            investment_status(t.investment.c.id).label("status"),
+        )
+        .outerjoin_from(t.investment, r, t.investment.c.round_id == r.c.id)
+        .outerjoin(through, through.c.investment_id == t.investment.c.id)
+    )
 
 
 def _components() -> Select[Any]:
@@ -152,6 +161,10 @@ INVESTMENT_FIELDS = m.TypeMap(
         "round": m.ToOne("FundingRound", "round_id"),
         "consideration": m.Rows("ConsiderationComponent", "investment_id", ("position", "id")),
         "claims": m.Claims("investment_id"),
+        "fund": m.ToOne("Fund", "fund_id"),
+        "status": m.Value("status"),
+        "exits": m.Rows("Exit", "investment_id", ("sort_on", "id")),
+        "people": m.Rows("InvestmentPerson", "investment_id", ("id",)),
     },
 )
 

@@ -43,6 +43,20 @@ Stance = domain.Stance
 strawberry.enum(Stance, description="What the attributed party did: assert, decline to comment…")
 CreditUnit = domain.CreditUnit
 strawberry.enum(CreditUnit, description="What a credit is counted in.")
+AcquisitionStatus = domain.AcquisitionStatus
+strawberry.enum(AcquisitionStatus, description="How far an acquisition has gone.")
+PaymentKind = domain.PaymentKind
+strawberry.enum(PaymentKind, description="What a buyer pays with.")
+ListingStatus = domain.ListingStatus
+strawberry.enum(ListingStatus, description="How far a listing (an IPO or direct listing) has gone.")
+ValuationBasis = domain.ValuationBasis
+strawberry.enum(ValuationBasis, description="What a valuation is based on.")
+ExitKind = domain.ExitKind
+strawberry.enum(ExitKind, description="How an investment ended.")
+InvestmentStatus = domain.InvestmentStatus
+strawberry.enum(InvestmentStatus, description="Whether an investment is still held.")
+DealRole = domain.DealRole
+strawberry.enum(DealRole, description="A person's part in an investment, for the investor.")
 
 for _vocabulary, _meanings in domain.MEANINGS.items():
     for _value in _vocabulary.__strawberry_definition__.values:  # type: ignore[attr-defined]

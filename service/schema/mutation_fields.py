@@ -43,6 +43,7 @@ from service.mutations.writes import (
     UserError as UserErrorValue,
 )
 from service.repository.db import Db
+from service.schema import deal_inputs as di
 from service.schema import mutation_inputs as mi
 from service.schema.context import Info
 from service.schema.nodes import load_node_by_pk
@@ -295,6 +296,15 @@ CREATE_INPUTS: dict[str, type] = {
     "Event": mi.EventCreateInput,
     "Source": mi.SourceCreateInput,
     "Claim": mi.ClaimCreateInput,
+    "Acquisition": di.AcquisitionCreateInput,
+    "AcquisitionComponent": di.AcquisitionComponentCreateInput,
+    "Listing": di.ListingCreateInput,
+    "Valuation": di.ValuationCreateInput,
+    "Fund": di.FundCreateInput,
+    "FundCommitment": di.FundCommitmentCreateInput,
+    "FundInvestment": di.FundInvestmentCreateInput,
+    "Exit": di.ExitCreateInput,
+    "InvestmentPerson": di.InvestmentPersonCreateInput,
 }
 
 

@@ -10,15 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from service.schema import (  # noqa: F401  (imported for their registrations)
+    acquisitions,
     compute,
     credits,
+    deal_people,
     events,
+    exits,
+    funds,
+    listings,
     organizations,
     people,
     products,
     relationships,
     rounds,
     sources,
+    valuations,
 )
 from service.schema.mapped import CLASSES, unmapped_types
 

@@ -14,6 +14,16 @@ from service.schema.common import (
     RelationshipDirection,
     RelationshipKind,
 )
+from service.schema.deal_filters import (
+    AcquisitionFilter,
+    AcquisitionOrder,
+    FundFilter,
+    FundOrder,
+    ListingFilter,
+    ListingOrder,
+    ValuationFilter,
+    ValuationOrder,
+)
 from service.schema.filters import (
     FundingRoundFilter,
     FundingRoundOrder,
@@ -25,14 +35,18 @@ from service.schema.mapped import connection, field, history, parameter, reads
 from service.schema.relay import Connection, Node
 
 if TYPE_CHECKING:
+    from service.schema.acquisitions import Acquisition
     from service.schema.compute import ComputeAsset
     from service.schema.credits import CreditProgram
     from service.schema.events import Event
+    from service.schema.funds import Fund, FundCommitment
+    from service.schema.listings import Listing
     from service.schema.people import PersonRole
     from service.schema.products import Product
     from service.schema.relationships import Relationship
     from service.schema.rounds import FundingRound, Investment
     from service.schema.sources import Claim
+    from service.schema.valuations import Valuation
 
 F = ORGANIZATION_FIELDS
 N = NAME_FIELDS
@@ -129,4 +143,63 @@ class Organization(Node, Versioned):
     ] = connection(F, "creditPrograms", "Credit programs it offers (credits for equity).")
     claims: list[Annotated[Claim, strawberry.lazy("service.schema.sources")]] = field(
         F, "claims", "Claims about the organization itself, with their sources."
+    )
+    acquisitions: Connection[
+        Annotated[Acquisition, strawberry.lazy("service.schema.acquisitions")]
+    ] = connection(
+        F,
+        "acquisitions",
+        "Acquisitions it made (as the buyer), latest first by default.",
+        filter_type=AcquisitionFilter,
+        order_type=AcquisitionOrder,
+    )
+    acquired_by: Connection[
+        Annotated[Acquisition, strawberry.lazy("service.schema.acquisitions")]
+    ] = connection(
+        F,
+        "acquiredBy",
+        "Acquisitions of it, or of stakes in it, latest first by default.",
+        filter_type=AcquisitionFilter,
+        order_type=AcquisitionOrder,
+    )
+    listings: Connection[Annotated[Listing, strawberry.lazy("service.schema.listings")]] = (
+        connection(
+            F,
+            "listings",
+            "Its listings on exchanges (IPOs), planned, done or withdrawn, latest first.",
+            filter_type=ListingFilter,
+            order_type=ListingOrder,
+        )
+    )
+    valuations: Connection[Annotated[Valuation, strawberry.lazy("service.schema.valuations")]] = (
+        connection(
+            F,
+            "valuations",
+            "What it was worth over time, on every basis, latest first by default.",
+            filter_type=ValuationFilter,
+            order_type=ValuationOrder,
+        )
+    )
+    latest_valuation: Annotated[Valuation, strawberry.lazy("service.schema.valuations")] | None = (
+        field(
+            F,
+            "latestValuation",
+            "Its latest valuation of any basis (its `basis` says which); null if none is known.",
+        )
+    )
+    funds_managed: Connection[Annotated[Fund, strawberry.lazy("service.schema.funds")]] = (
+        connection(
+            F,
+            "fundsManaged",
+            "Funds it manages, by name unless ordered otherwise.",
+            filter_type=FundFilter,
+            order_type=FundOrder,
+        )
+    )
+    fund_commitments: Connection[
+        Annotated[FundCommitment, strawberry.lazy("service.schema.funds")]
+    ] = connection(
+        F,
+        "fundCommitments",
+        "Its commitments to funds as a limited partner: who it stands behind.",
     )

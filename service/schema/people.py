@@ -9,11 +9,12 @@ import strawberry
 from service.repository.people import PERSON_FIELDS, PERSON_ROLE_FIELDS
 from service.schema.common import PartialDate, RoleKind
 from service.schema.history import Version, Versioned
-from service.schema.mapped import field, history, reads
+from service.schema.mapped import connection, field, history, reads
 from service.schema.organizations import Organization
-from service.schema.relay import Node
+from service.schema.relay import Connection, Node
 
 if TYPE_CHECKING:
+    from service.schema.deal_people import InvestmentPerson
     from service.schema.sources import Claim
 
 P = PERSON_FIELDS
@@ -31,6 +32,9 @@ class Person(Node, Versioned):
     roles: list[PersonRole] = field(
         P, "roles", "Roles the person holds or held, in order of start."
     )
+    investments: Connection[
+        Annotated[InvestmentPerson, strawberry.lazy("service.schema.deal_people")]
+    ] = connection(P, "investments", "Investments the person oversees or represents (F8).")
 
 
 @strawberry.type(description="A role a person holds at an organization, over a period.")

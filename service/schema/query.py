@@ -12,10 +12,24 @@ from service.ids import GlobalIdError, decode_id_of
 from service.repository.conditions import FilterNode
 from service.repository.entities import fetch_first
 from service.repository.registry import MAX_NODES_IDS, ROOT_FIELDS, BySlug, entity_of
+from service.schema.acquisitions import Acquisition
 from service.schema.context import Context, Info
 from service.schema.costs import cost
 from service.schema.credits import CreditProgram, CreditType
+from service.schema.deal_filters import (
+    AcquisitionFilter,
+    AcquisitionOrder,
+    ExitFilter,
+    ExitOrder,
+    FundFilter,
+    FundOrder,
+    ListingFilter,
+    ListingOrder,
+    ValuationFilter,
+    ValuationOrder,
+)
 from service.schema.events import Event
+from service.schema.exits import Exit
 from service.schema.filters import (
     EventFilter,
     FundingRoundFilter,
@@ -28,7 +42,9 @@ from service.schema.filters import (
     ProductFilter,
     SourceFilter,
 )
+from service.schema.funds import Fund
 from service.schema.history import AsOf
+from service.schema.listings import Listing
 from service.schema.mapped import make, root_list
 from service.schema.nodes import load_node
 from service.schema.organizations import Organization
@@ -37,6 +53,7 @@ from service.schema.products import Product
 from service.schema.relay import Connection, Node, user_error
 from service.schema.rounds import FundingRound, Investment
 from service.schema.sources import Source
+from service.schema.valuations import Valuation
 
 
 async def _one_by_slug(context: Context, name: str, slug: str) -> Any:
@@ -94,6 +111,15 @@ async def _funding_round(
         raise user_error(str(exc)) from exc
     row = await info.context.loaders.row(entity_of("FundingRound")).load(pk)
     return FundingRound.from_row(row) if row is not None else None
+
+
+async def _fund(
+    info: Info,
+    slug: Annotated[str, strawberry.argument(description="The fund's slug.")],
+    as_of: AsOf = None,
+) -> Fund | None:
+    found: Fund | None = await _one_by_slug(info.context, "fund", slug)
+    return found
 
 
 async def _person(
@@ -175,4 +201,35 @@ class Query:
     )
     sources: Connection[Source] = root_list(
         "sources", "Sources, by publisher.", filter_type=SourceFilter
+    )
+    acquisitions: Connection[Acquisition] = root_list(
+        "acquisitions",
+        "Acquisitions, latest first unless ordered otherwise.",
+        filter_type=AcquisitionFilter,
+        order_type=AcquisitionOrder,
+    )
+    listings: Connection[Listing] = root_list(
+        "listings",
+        "Listings on exchanges (IPOs), planned, done or withdrawn; latest step first.",
+        filter_type=ListingFilter,
+        order_type=ListingOrder,
+    )
+    valuations: Connection[Valuation] = root_list(
+        "valuations",
+        "Valuations of every organization and basis, latest first unless ordered otherwise.",
+        filter_type=ValuationFilter,
+        order_type=ValuationOrder,
+    )
+    fund: Fund | None = strawberry.field(resolver=_fund, description="A fund by slug.")
+    funds: Connection[Fund] = root_list(
+        "funds",
+        "Funds, by name unless ordered otherwise.",
+        filter_type=FundFilter,
+        order_type=FundOrder,
+    )
+    exits: Connection[Exit] = root_list(
+        "exits",
+        "Exits: how and when stakes ended, latest first unless ordered otherwise.",
+        filter_type=ExitFilter,
+        order_type=ExitOrder,
     )

@@ -13,6 +13,7 @@ from service.repository.rounds import (
 )
 from service.schema.common import (
     ConsiderationKind,
+    InvestmentStatus,
     Money,
     PartialDate,
     RoundStatus,
@@ -27,6 +28,9 @@ from service.schema.relay import Connection, Node
 
 if TYPE_CHECKING:
     from service.schema.credits import CreditProgram, CreditType
+    from service.schema.deal_people import InvestmentPerson
+    from service.schema.exits import Exit
+    from service.schema.funds import Fund
     from service.schema.sources import Claim
 
 R = FUNDING_ROUND_FIELDS
@@ -86,6 +90,18 @@ class Investment(Node, Versioned):
     )
     claims: list[Annotated[Claim, strawberry.lazy("service.schema.sources")]] = field(
         I, "claims", "Claims supporting the investment, with their sources."
+    )
+    fund: Annotated[Fund, strawberry.lazy("service.schema.funds")] | None = field(
+        I, "fund", "The fund the investment was made through, if known."
+    )
+    status: InvestmentStatus = field(
+        I, "status", "Whether it is still held, partly exited or exited (from its exits)."
+    )
+    exits: list[Annotated[Exit, strawberry.lazy("service.schema.exits")]] = field(
+        I, "exits", "How and when the holding ended, in whole or in part, earliest first."
+    )
+    people: list[Annotated[InvestmentPerson, strawberry.lazy("service.schema.deal_people")]] = (
+        field(I, "people", "People who oversee or represent the investor on it (F8).")
     )
 
 

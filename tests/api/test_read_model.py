@@ -29,6 +29,14 @@ NOT_SHOWN: dict[str, set[str]] = {
     "FundingRound": {"key", "sort_on", "consideration_kinds"},
     "Investment": {"key", "consideration_kinds"},
     "Event": {"sort_on"},
+    # The records of an investment's life: natural keys, and the date undated ones sort on.
+    "Acquisition": {"key", "sort_on"},
+    "AcquisitionComponent": {"key"},
+    "Listing": {"key", "sort_on"},
+    "Valuation": {"key", "sort_on"},
+    "FundCommitment": {"key"},
+    "Exit": {"key", "sort_on"},
+    "InvestmentPerson": {"key"},
     # Link rows shown inside their parent, without versions of their own in the API.
     "ProductAlternative": {"version", "recorded_at"},
     "EventParticipant": {"version", "recorded_at"},

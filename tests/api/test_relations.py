@@ -289,8 +289,8 @@ async def test_claim_subjects_of_every_kind(gql: Gql) -> None:
              factRef subject { __typename } } } } } }"""
     )
     claims = data_of(body)["sources"]["nodes"][0]["claims"]
-    # One claim row per subject: the data file's 20 facts name 70 subjects between them.
-    assert claims["totalCount"] == 70
+    # One claim row per subject: the data file's 20 facts name 76 subjects between them.
+    assert claims["totalCount"] == 76
     by_type: dict[str, int] = {}
     for claim in claims["nodes"]:
         type_name = claim["subject"]["__typename"]
@@ -306,6 +306,9 @@ async def test_claim_subjects_of_every_kind(gql: Gql) -> None:
         "PersonRole": 4,
         "Event": 7,
         "ComputeAsset": 4,
+        "Listing": 1,
+        "Valuation": 1,
+        "InvestmentPerson": 4,
     }
 
 

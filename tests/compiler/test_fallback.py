@@ -54,9 +54,14 @@ VERSIONED = (
     "Claim", "ComputeAsset", "ConsiderationComponent", "CreditProgram", "CreditType", "Event",
     "FundingRound", "Investment", "Organization", "Person", "PersonRole", "Product",
     "Relationship", "Source",
+    # The records of an investment's life.
+    "Acquisition", "AcquisitionComponent", "Listing", "Valuation", "Fund", "FundCommitment",
+    "Exit", "InvestmentPerson",
 )  # fmt: skip
 FALLBACK_FIELDS |= {f"{name}.history" for name in VERSIONED}
 FALLBACK_FIELDS |= {f"{name}Version.*" for name in VERSIONED}
+# A fund link is read only through `node(id:)` and mutation payloads; its versions too.
+FALLBACK_FIELDS |= {"FundInvestment.history"}
 # A name is compiled inside its organization; its own versions are the resolvers'.
 FALLBACK_FIELDS |= {"Name.history", "NameVersion.*"}
 

@@ -152,7 +152,7 @@ class Query:
         parts = []
         for name in chosen:
             field = query.fields[name]
-            if name in ("organization", "person"):
+            if name in ("organization", "person", "fund"):
                 args = [f'slug: "{self.draw(st.sampled_from(SLUGS))}"']
             elif name in ("node", "fundingRound"):
                 types = sorted(IDS) if name == "node" else ["FundingRound"]

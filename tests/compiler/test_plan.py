@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import GraphQLNonNull, GraphQLObjectType
+from sqlalchemy import Case
 
 from service.compiler.plan import Compiler
 from service.config import Settings
@@ -72,7 +73,11 @@ def test_the_plan_cache_is_bounded() -> None:
 
 def _nullable(selected: Any) -> bool:
     # Columns joined into an entity's SELECT are labels of the joined table's columns.
-    nullable: bool = getattr(selected, "element", selected).nullable
+    element = getattr(selected, "element", selected)
+    if isinstance(element, Case):
+        # A CASE of literals (an investment's status) is NULL only without an ELSE.
+        return element.else_ is None
+    nullable: bool = element.nullable
     return nullable
 
 

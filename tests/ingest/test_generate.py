@@ -170,7 +170,12 @@ def test_jsonl_lines_are_canonical_and_refer_only_to_earlier_records(tmp_path: P
             known.add((kind, record["slug"]))
         if "key" in record:
             known.add((kind, record["key"]))
-    embedded = {"organization_name", "consideration_component", "event_participant"}
+    embedded = {
+        "organization_name",
+        "consideration_component",
+        "event_participant",
+        "acquisition_component",
+    }
     for table, count in report.row_counts.items():
         if table not in embedded and table != "claim_subject":
             assert types[table] == count, table

@@ -47,6 +47,13 @@ SUBJECT_COLUMNS: Mapping[SubjectKind, str] = {
     SubjectKind.RELATIONSHIP: "relationship_id",
     SubjectKind.COMPUTE_ASSET: "compute_asset_id",
     SubjectKind.EVENT: "event_id",
+    SubjectKind.LISTING: "listing_id",
+    SubjectKind.VALUATION: "valuation_id",
+    SubjectKind.ACQUISITION: "acquisition_id",
+    SubjectKind.FUND: "fund_id",
+    SubjectKind.FUND_COMMITMENT: "fund_commitment_id",
+    SubjectKind.EXIT: "exit_id",
+    SubjectKind.INVESTMENT_PERSON: "investment_person_id",
 }
 
 
@@ -334,6 +341,54 @@ def dataset_records(data: Dataset) -> Iterator[tuple[str, Record]]:
             {"organization": p.organization, "role": p.role} for p in event.participants
         ]
         yield f"events[{event.slug}]", record
+    for listing in data.listings:
+        yield (
+            f"listings[{listing.key}]",
+            _record(
+                "listing",
+                key=listing.key,
+                organization=listing.organization,
+                status=listing.status.value,
+                exchange=listing.exchange,
+                ticker=listing.ticker,
+                **_partial("announced", listing.announced),
+                **_partial("filed", listing.filed),
+                **_partial("listed", listing.listed),
+                **_partial("withdrawn", listing.withdrawn),
+                withdrawal_reason=listing.withdrawal_reason,
+                shares_offered=listing.shares_offered,
+                **_money("raised", listing.raised),
+                **_money("valuation", listing.valuation),
+                description=listing.description,
+            ),
+        )
+    for valuation in data.valuations:
+        yield (
+            f"valuations[{valuation.key}]",
+            _record(
+                "valuation",
+                key=valuation.key,
+                organization=valuation.organization,
+                basis=valuation.basis.value,
+                **_partial("valued", valuation.valued),
+                **_money("value", valuation.value),
+                round=valuation.round,
+                listing=valuation.listing,
+                description=valuation.description,
+            ),
+        )
+    for link in data.deal_people:
+        yield (
+            f"deal_people[{link.key}]",
+            _record(
+                "investment_person",
+                key=link.key,
+                investment=link.investment,
+                person=link.person,
+                role=link.role.value,
+                description=link.description,
+            ),
+        )
     # One claim row per subject: a claim is the source's support for one fact, so each fact's
     # claims can be read (and later corrected) without touching another fact's. The data file
     # lists several subjects under one entry only to avoid repeating the statement.

@@ -23,7 +23,9 @@ from service.domain import (
     ConsiderationKind,
     CreditUnit,
     DatePrecision,
+    DealRole,
     EventKind,
+    ListingStatus,
     NameKind,
     OrganizationKind,
     RelationshipKind,
@@ -32,6 +34,7 @@ from service.domain import (
     RoundType,
     SourceKind,
     Stance,
+    ValuationBasis,
 )
 
 E = TypeVar("E", bound=StrEnum)
@@ -266,6 +269,51 @@ class Event:
     participants: tuple[Participant, ...]
 
 
+@dataclass(frozen=True)
+class Listing:
+    """A listing on an exchange at its latest known step (F13: a withdrawn IPO plan)."""
+
+    key: str
+    organization: str
+    status: ListingStatus
+    exchange: str | None
+    ticker: str | None
+    announced: PartialDate | None
+    filed: PartialDate | None
+    listed: PartialDate | None
+    withdrawn: PartialDate | None
+    withdrawal_reason: str | None
+    shares_offered: int | None
+    raised: Money | None
+    valuation: Money | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """What an organization was worth on a date (F3: Moonshot AI at USD 2.5bn)."""
+
+    key: str
+    organization: str
+    basis: ValuationBasis
+    valued: PartialDate | None
+    value: Money
+    round: str | None
+    listing: str | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class DealPerson:
+    """A person's part in an investment for the investor (F8: Eddie Wu oversees)."""
+
+    key: str
+    investment: str
+    person: str
+    role: DealRole
+    description: str | None
+
+
 class SubjectKind(StrEnum):
     """What a claim can support; the values are the keys used in the data file and map
     one-to-one onto the claim_subject columns."""
@@ -280,6 +328,14 @@ class SubjectKind(StrEnum):
     RELATIONSHIP = "relationship"
     COMPUTE_ASSET = "compute_asset"
     EVENT = "event"
+    LISTING = "listing"
+    VALUATION = "valuation"
+    # Records the article names none of; kept so that every claim-subject column has a kind.
+    ACQUISITION = "acquisition"
+    FUND = "fund"
+    FUND_COMMITMENT = "fund_commitment"
+    EXIT = "exit"
+    INVESTMENT_PERSON = "investment_person"
 
 
 @dataclass(frozen=True)
@@ -317,6 +373,9 @@ class Dataset:
     compute_assets: tuple[ComputeAsset, ...]
     events: tuple[Event, ...]
     claims: tuple[Claim, ...]
+    listings: tuple[Listing, ...] = ()
+    valuations: tuple[Valuation, ...] = ()
+    deal_people: tuple[DealPerson, ...] = ()
 
     def investments(self) -> Iterator[tuple[FundingRound, Investment]]:
         for funding_round in self.funding_rounds:
@@ -770,6 +829,66 @@ def _event(f: _Fields) -> Event:
     return record
 
 
+def _listing(f: _Fields) -> Listing:
+    record = Listing(
+        key=f.slug("key"),
+        organization=f.slug("organization"),
+        status=f.enum("status", ListingStatus),
+        exchange=f.opt_text("exchange"),
+        ticker=f.opt_text("ticker"),
+        announced=f.partial_date("announced"),
+        filed=f.partial_date("filed"),
+        listed=f.partial_date("listed"),
+        withdrawn=f.partial_date("withdrawn"),
+        withdrawal_reason=f.opt_text("withdrawal_reason"),
+        shares_offered=f.opt_int("shares_offered"),
+        raised=f.money("raised"),
+        valuation=f.money("valuation"),
+        description=f.opt_text("description"),
+    )
+    f.done()
+    # The same rules as the table's, said in the data file's terms.
+    if record.withdrawn is not None and record.status is not ListingStatus.WITHDRAWN:
+        raise f.error("'withdrawn' needs status WITHDRAWN")
+    if record.withdrawal_reason is not None and record.status is not ListingStatus.WITHDRAWN:
+        raise f.error("'withdrawal_reason' needs status WITHDRAWN")
+    if record.listed is not None and record.status is not ListingStatus.LISTED:
+        raise f.error("'listed' needs status LISTED")
+    return record
+
+
+def _valuation(f: _Fields) -> Valuation:
+    value = f.money("value")
+    if value is None:
+        raise f.error("'value' is required")
+    record = Valuation(
+        key=f.slug("key"),
+        organization=f.slug("organization"),
+        basis=f.enum("basis", ValuationBasis),
+        valued=f.partial_date("valued"),
+        value=value,
+        round=f.opt_slug("round"),
+        listing=f.opt_slug("listing"),
+        description=f.opt_text("description"),
+    )
+    f.done()
+    if record.round is not None and record.basis is not ValuationBasis.POST_MONEY:
+        raise f.error("'round' needs basis POST_MONEY")
+    return record
+
+
+def _deal_person(f: _Fields) -> DealPerson:
+    record = DealPerson(
+        key=f.slug("key"),
+        investment=f.slug("investment"),
+        person=f.slug("person"),
+        role=f.enum("role", DealRole),
+        description=f.opt_text("description"),
+    )
+    f.done()
+    return record
+
+
 def _subject(f: _Fields, raw: object) -> SubjectRef:
     if not isinstance(raw, Mapping) or len(raw) != 1:
         raise f.error(f"each subject must be one 'kind: key' pair, got {raw!r}")
@@ -827,6 +946,9 @@ def parse_dataset(raw: object) -> Dataset:
         compute_assets=tuple(_compute_asset(f) for f in _each(top, "compute_assets", "key")),
         events=tuple(_event(f) for f in _each(top, "events", "slug")),
         claims=tuple(_claim(f) for f in _each(top, "claims")),
+        listings=tuple(_listing(f) for f in _each(top, "listings", "key")),
+        valuations=tuple(_valuation(f) for f in _each(top, "valuations", "key")),
+        deal_people=tuple(_deal_person(f) for f in _each(top, "deal_people", "key")),
     )
     top.done()
     check_references(dataset)
@@ -932,6 +1054,24 @@ def check_references(data: Dataset) -> None:
         where = f"compute_assets[{asset.key}]"
         ref(where, "owner organization", asset.owner, orgs)
         ref(where, "chip vendor organization", asset.chip_vendor, orgs)
+    for listing in data.listings:
+        where = f"listings[{listing.key}]"
+        ref(where, "organization", listing.organization, orgs)
+        money(f"{where}.raised", listing.raised)
+        money(f"{where}.valuation", listing.valuation)
+    round_keys = {r.key for r in data.funding_rounds}
+    listing_keys = {x.key for x in data.listings}
+    for valuation in data.valuations:
+        where = f"valuations[{valuation.key}]"
+        ref(where, "organization", valuation.organization, orgs)
+        ref(where, "funding round", valuation.round, round_keys)
+        ref(where, "listing", valuation.listing, listing_keys)
+        money(f"{where}.value", valuation.value)
+    investment_keys = {i.key for _, i in data.investments()}
+    for link in data.deal_people:
+        where = f"deal_people[{link.key}]"
+        ref(where, "investment", link.investment, investment_keys)
+        ref(where, "person", link.person, people)
     for event in data.events:
         for participant in event.participants:
             ref(f"events[{event.slug}]", "participant organization", participant.organization, orgs)
@@ -955,6 +1095,15 @@ def check_references(data: Dataset) -> None:
             errors, "compute_assets", (a.key for a in data.compute_assets)
         ),
         SubjectKind.EVENT: _unique(errors, "events", (e.slug for e in data.events)),
+        SubjectKind.LISTING: _unique(errors, "listings", (x.key for x in data.listings)),
+        SubjectKind.VALUATION: _unique(errors, "valuations", (v.key for v in data.valuations)),
+        SubjectKind.ACQUISITION: set(),
+        SubjectKind.FUND: set(),
+        SubjectKind.FUND_COMMITMENT: set(),
+        SubjectKind.EXIT: set(),
+        SubjectKind.INVESTMENT_PERSON: _unique(
+            errors, "deal_people", (x.key for x in data.deal_people)
+        ),
     }
     for claim in data.claims:
         ref(claim.label, "person", claim.person, people)

@@ -38,18 +38,24 @@ from sqlalchemy.dialects import postgresql
 
 from service.db import tables
 from service.domain import (
+    AcquisitionStatus,
     Attribution,
     ConsiderationKind,
     CreditUnit,
+    DealRole,
     EventKind,
+    ExitKind,
+    ListingStatus,
     NameKind,
     OrganizationKind,
+    PaymentKind,
     RelationshipKind,
     RoleKind,
     RoundStatus,
     RoundType,
     SourceKind,
     Stance,
+    ValuationBasis,
 )
 from service.values import format_decimal
 
@@ -77,6 +83,14 @@ TYPE_ORDER: tuple[str, ...] = (
     "compute_asset",
     "event",
     "source",
+    "acquisition",
+    "listing",
+    "valuation",
+    "fund",
+    "fund_commitment",
+    "fund_investment",
+    "exit",
+    "investment_person",
     "claim",
 )
 
@@ -96,12 +110,21 @@ KEY_COLUMN: dict[str, str] = {
     "relationship": "key",
     "compute_asset": "key",
     "claim": "key",
+    "acquisition": "key",
+    "acquisition_component": "key",
+    "listing": "key",
+    "valuation": "key",
+    "fund": "slug",
+    "fund_commitment": "key",
+    "exit": "key",
+    "investment_person": "key",
 }
 
 # Natural keys of the tables nobody refers to, as field names.
 _COMPOSITE_KEYS: dict[str, tuple[str, ...]] = {
     "fx_rate": ("currency", "rate_on"),
     "product_alternative": ("product", "alternative_to"),
+    "fund_investment": ("investment",),
 }
 
 # What only the database knows; never in a record: ids, and the bookkeeping of when and by
@@ -125,6 +148,12 @@ ENUMS: dict[tuple[str, str], type[StrEnum]] = {
     ("source", "kind"): SourceKind,
     ("claim", "attribution"): Attribution,
     ("claim", "stance"): Stance,
+    ("acquisition", "status"): AcquisitionStatus,
+    ("acquisition_component", "kind"): PaymentKind,
+    ("listing", "status"): ListingStatus,
+    ("valuation", "basis"): ValuationBasis,
+    ("exit", "kind"): ExitKind,
+    ("investment_person", "role"): DealRole,
 }
 
 
@@ -301,6 +330,16 @@ _EMBEDDED: dict[str, tuple[Embedded, ...]] = {
             ("organization",),
             ("organization",),
             _fields(tables.event_participant, skip=frozenset({"event_id"})),
+        ),
+    ),
+    "acquisition": (
+        Embedded(
+            "consideration",
+            "acquisition_component",
+            "acquisition_id",
+            ("key",),
+            ("position",),
+            _fields(tables.acquisition_component, skip=frozenset({"acquisition_id"})),
         ),
     ),
     "claim": (

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from service.domain import Attribution, SourceKind, Stance
 from service.ingest.generator import vocabulary as vocab
+from service.ingest.generator.deals import DealFacts
 from service.ingest.generator.distributions import END_ORDINAL, scaled
 from service.ingest.generator.model import Dataset
 from service.ingest.generator.orgs import ANALYST, ARABIC, CHINESE, PUBLISHER, OrgFacts
@@ -34,6 +35,13 @@ SUBJECT_SLOTS = {
     "relationship": 7,
     "compute_asset": 8,
     "event": 9,
+    "acquisition": 10,
+    "listing": 11,
+    "valuation": 12,
+    "fund": 13,
+    "fund_commitment": 14,
+    "exit": 15,
+    "investment_person": 16,
 }
 _NONES: tuple[None, ...] = (None,) * len(SUBJECT_SLOTS)
 STAGE_NAMES = {
@@ -294,6 +302,80 @@ class ClaimWriter:
         self.misc_count += 1
         return self.misc_source
 
+    def deals(self, facts: DealFacts) -> None:
+        """Claims about the records of an investment's life, drawn after every other claim so
+        that those stay as they were."""
+        rng, names = self.rng, self.orgs.names
+        for acquisition_id, buyer, target in facts.acquisitions:
+            self.claim(
+                self._misc_source(),
+                A.PUBLICATION.value,
+                f"{names[buyer]} agreed to acquire {names[target]}.",
+                [("acquisition", acquisition_id)],
+                confidence=_confidence(700, 950, rng),
+            )
+        for listing_id, org, status in facts.listings:
+            self.claim(
+                self._misc_source(),
+                A.FILING.value if status in ("FILED", "LISTED") else A.PUBLICATION.value,
+                f"{names[org]}'s listing is {status.lower()}.",
+                [("listing", listing_id)],
+                confidence=_confidence(800, 990, rng),
+            )
+        for valuation_id, org, basis in facts.valuations:
+            if basis != "POST_MONEY" or rng.random() < 0.05:
+                self.claim(
+                    self._misc_source(),
+                    A.ANONYMOUS.value if basis == "REPORTED_ESTIMATE" else A.PUBLICATION.value,
+                    f"{names[org]} was valued ({basis.lower().replace('_', ' ')}).",
+                    [("valuation", valuation_id)],
+                    attributed_to="people familiar with the matter"
+                    if basis == "REPORTED_ESTIMATE"
+                    else None,
+                    confidence=_confidence(400, 800, rng),
+                )
+        for fund_id, manager, name in facts.funds:
+            self.claim(
+                self._misc_source(),
+                A.COMPANY.value,
+                f"{names[manager]} closed {name}.",
+                [("fund", fund_id)],
+                stance=S.CONFIRMS.value,
+                organization_id=self.orgs.ids[manager],
+                confidence=scaled(990, 3),
+            )
+        for commitment_id, _, partner in facts.commitments:
+            if rng.random() < 0.2:
+                self.claim(
+                    self._misc_source(),
+                    A.FILING.value,
+                    f"{names[partner]} is a limited partner in the fund.",
+                    [("fund_commitment", commitment_id)],
+                    confidence=_confidence(850, 990, rng),
+                )
+        for exit_id, investor, kind in facts.exits:
+            if rng.random() < 0.3:
+                self.claim(
+                    self._misc_source(),
+                    A.PUBLICATION.value,
+                    f"{names[investor]} exited a holding ({kind.lower().replace('_', ' ')}).",
+                    [("exit", exit_id)],
+                    confidence=_confidence(600, 900, rng),
+                )
+
+    def deal_people(self, facts: DealFacts) -> None:
+        names = self.orgs.names
+        for link_id, investor in facts.people:
+            if self.rng.random() < 0.4:
+                self.claim(
+                    self._misc_source(),
+                    A.ANONYMOUS.value,
+                    f"An executive of {names[investor]} oversees the investment.",
+                    [("investment_person", link_id)],
+                    attributed_to="people familiar with the matter",
+                    confidence=_confidence(500, 800, self.rng),
+                )
+
     def others(self) -> None:
         rng, ds, orgs = self.rng, self.ds, self.orgs
         base = orgs.ids[0]
@@ -374,8 +456,15 @@ class ClaimWriter:
 
 
 def generate_claims(
-    rng: random.Random, ds: Dataset, orgs: OrgFacts, people: PeopleFacts, rounds: RoundFacts
+    rng: random.Random,
+    ds: Dataset,
+    orgs: OrgFacts,
+    people: PeopleFacts,
+    rounds: RoundFacts,
+    deals: DealFacts,
 ) -> None:
     writer = ClaimWriter(rng, ds, orgs, people)
     writer.rounds(rounds)
     writer.others()
+    writer.deals(deals)
+    writer.deal_people(deals)

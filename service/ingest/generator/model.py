@@ -87,6 +87,58 @@ TABLES: tuple[tuple[str, tuple[str, ...], bool], ...] = tuple(
         ),
         ("event", "id slug kind title description occurred_on occurred_precision", True),
         ("event_participant", "event_id organization_id role", False),
+        # The records of an investment's life: drawn by deals.py, copied
+        # after the rows they refer to and before the claims about them.
+        (
+            "acquisition",
+            "id acquirer_id acquired_id status announced_on announced_precision completed_on "
+            "completed_precision price_amount price_currency price_estimated stake_min stake_max "
+            "description key",
+            True,
+        ),
+        (
+            "acquisition_component",
+            "id acquisition_id position kind value_amount value_currency value_estimated "
+            "share_min share_max estimated description key",
+            False,
+        ),
+        (
+            "listing",
+            "id organization_id status exchange ticker announced_on announced_precision filed_on "
+            "filed_precision listed_on listed_precision withdrawn_on withdrawn_precision "
+            "withdrawal_reason shares_offered raised_amount raised_currency raised_estimated "
+            "valuation_amount valuation_currency valuation_estimated description key",
+            True,
+        ),
+        (
+            "valuation",
+            "id organization_id basis valued_on valued_precision value_amount value_currency "
+            "value_estimated round_id listing_id description key",
+            True,
+        ),
+        (
+            "fund",
+            "id slug name manager_id vintage_year target_size_amount target_size_currency "
+            "target_size_estimated final_size_amount final_size_currency final_size_estimated "
+            "strategy description",
+            True,
+        ),
+        (
+            "fund_commitment",
+            "id fund_id limited_partner_id amount_amount amount_currency amount_estimated "
+            "share_min share_max committed_on committed_precision ended_on ended_precision "
+            "description key",
+            True,
+        ),
+        ("fund_investment", "id investment_id fund_id", True),
+        (
+            "exit",
+            "id investment_id kind exited_on exited_precision proceeds_amount proceeds_currency "
+            "proceeds_estimated share_min share_max counterparty_id acquisition_id listing_id "
+            "description key",
+            True,
+        ),
+        ("investment_person", "id investment_id person_id role description key", True),
         (
             "source",
             "id slug kind publisher title language url published_on published_precision "
@@ -103,7 +155,8 @@ TABLES: tuple[tuple[str, tuple[str, ...], bool], ...] = tuple(
             "claim_subject",
             "id claim_id organization_id person_role_id product_id funding_round_id "
             "investment_id consideration_component_id credit_program_id relationship_id "
-            "compute_asset_id event_id",
+            "compute_asset_id event_id acquisition_id listing_id valuation_id fund_id "
+            "fund_commitment_id exit_id investment_person_id",
             False,
         ),
     )

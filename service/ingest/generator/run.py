@@ -79,6 +79,7 @@ from service.db.urls import asyncpg_dsn
 from service.ingest.generator.claims import generate_claims
 from service.ingest.generator.consideration import ConsiderationMaker, generate_credit_programs
 from service.ingest.generator.copy import GenerateError, write_dataset
+from service.ingest.generator.deals import generate_deals
 from service.ingest.generator.fx import FxTable
 from service.ingest.generator.graph import (
     generate_compute_assets,
@@ -169,8 +170,10 @@ def build_dataset(
     generate_relationships(rng, ds, org_facts)
     generate_compute_assets(rng, ds, org_facts)
     generate_events(rng, ds, org_facts)
+    progress.phase("generating acquisitions, listings, funds and exits")
+    deals = generate_deals(ds, org_facts, rounds)
     progress.phase("generating claims")
-    generate_claims(rng, ds, org_facts, people, rounds)
+    generate_claims(rng, ds, org_facts, people, rounds, deals)
     assign_keys(ds)
     return ds
 
