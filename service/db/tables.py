@@ -746,6 +746,8 @@ valuation = Table(
     # The latest valuation of an organization is read by a backward scan of this index.
     Index("ix_valuation_organization_sort", "organization_id", "sort_on", "id"),
     Index("ix_valuation_sort_id", "sort_on", "id"),
+    Index("ix_valuation_value_id", text("coalesce(value_amount, -1)"), "id"),
+    Index("ix_valuation_created_id", "created_at", "id"),
     Index(None, "round_id"),
     Index(None, "listing_id"),
     comment="What an organization was worth on a date, and on what basis: a round's post-money, "
@@ -840,6 +842,8 @@ exit_ = Table(
     CheckConstraint("listing_id IS NULL OR kind = 'LISTING'", name="listing_kind"),
     Index("ix_exit_investment_sort", "investment_id", "sort_on", "id"),
     Index("ix_exit_sort_id", "sort_on", "id"),
+    Index("ix_exit_proceeds_id", text("coalesce(proceeds_amount, -1)"), "id"),
+    Index("ix_exit_created_id", "created_at", "id"),
     Index(None, "counterparty_id"),
     Index(None, "acquisition_id"),
     Index(None, "listing_id"),

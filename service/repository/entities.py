@@ -9,7 +9,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, Date, Select, Table, Text, cast, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    Table,
+    Text,
+    cast,
+    literal,
+    literal_column,
+    select,
+)
 
 from service.repository import conditions as f
 from service.repository.db import Db
@@ -51,6 +61,12 @@ def plain(table: Table) -> Callable[[], Select[Any]]:
 # Cast in SQL: a bare string bind makes PostgreSQL refuse COALESCE(date, varchar), and asyncpg
 # would send a date.min bind as -infinity.
 EARLIEST = cast(literal("0001-01-01", Text), Date)
+
+
+# Where undisclosed amounts sort. A literal in the SQL, not a bind parameter: the orderings'
+# indexes are on ``coalesce(amount, -1)`` (migrations 0009 and 0018), and PostgreSQL matches
+# an index expression only against the same constant.
+UNKNOWN_AMOUNT: ColumnElement[Any] = literal_column("-1")
 
 
 async def fetch_by_ids(db: Db, entity: Entity, ids: Sequence[int]) -> dict[int, asyncpg.Record]:

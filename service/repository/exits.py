@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 
 from service.db import tables as t
 from service.repository import readmodel as m
@@ -15,7 +15,7 @@ from service.repository.conditions import (
     org_match,
     sorted_date_range,
 )
-from service.repository.entities import Entity, plain
+from service.repository.entities import UNKNOWN_AMOUNT, Entity, plain
 
 X = t.exit_
 
@@ -52,7 +52,7 @@ EXIT = Entity(
     EXIT_LEAVES,
     {
         "EXITED_ON": (X.c.sort_on, "date"),
-        "PROCEEDS": (func.coalesce(X.c.proceeds_amount, -1), "decimal"),
+        "PROCEEDS": (func.coalesce(X.c.proceeds_amount, UNKNOWN_AMOUNT), "decimal"),
         "CREATED_AT": (X.c.created_at, "datetime"),
     },
     (("EXITED_ON", True),),
@@ -61,13 +61,21 @@ EXIT = Entity(
 
 def investment_status(investment_id: ColumnElement[Any]) -> ColumnElement[str]:
     """EXITED when an exit ended the whole holding (no share given, or all of it), else
-    PARTIALLY_EXITED when any exit is recorded, else ACTIVE. Two probes of
-    ``ix_exit_investment_sort``, evaluated only where the status is read."""
-    whole = exists().where(
-        X.c.investment_id == investment_id, or_(X.c.share_min.is_(None), X.c.share_min == 1)
+    PARTIALLY_EXITED when any exit is recorded, else ACTIVE. One aggregate over the
+    investment's exits through ``ix_exit_investment_sort``: an aggregate, unlike EXISTS, is
+    never turned into a hashed subplan that reads the whole exit table."""
+    whole = func.bool_or(or_(X.c.share_min.is_(None), X.c.share_min == 1))
+    status: ColumnElement[str] = (
+        select(
+            case(
+                (func.count() == 0, "ACTIVE"),
+                (whole, "EXITED"),
+                else_="PARTIALLY_EXITED",
+            )
+        )
+        .where(X.c.investment_id == investment_id)
+        .scalar_subquery()
     )
-    some = exists().where(X.c.investment_id == investment_id)
-    status: ColumnElement[str] = case((whole, "EXITED"), (some, "PARTIALLY_EXITED"), else_="ACTIVE")
     return status
 
 

@@ -54,10 +54,14 @@ FUND_COMMITMENT = Entity(
 FUND_INVESTMENT = Entity("fund_investment", L, plain(L))
 
 
-def fund_of_investment() -> Select[Any]:
-    """The link row naming an investment's fund, for the investment's SELECT to LEFT JOIN:
-    ``investment_id`` is unique, so PostgreSQL drops the join when the fund is not read."""
-    return select(L.c.investment_id, L.c.fund_id)
+def fund_of_investment(investment_id: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The fund an investment was made through, or NULL: a scalar subquery, which PostgreSQL
+    evaluates only where the fund is read (a LEFT JOIN could be dropped only when the link
+    table's key is provably unique, which the asOf views cannot show)."""
+    fund_id: ColumnElement[Any] = (
+        select(L.c.fund_id).where(L.c.investment_id == investment_id).limit(1).scalar_subquery()
+    )
+    return fund_id
 
 
 def _through_fund(parent: ColumnElement[Any], arguments: Mapping[str, Any]) -> Any:

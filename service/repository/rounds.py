@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 
 from service.db import tables as t
 from service.repository import readmodel as m
@@ -17,7 +17,7 @@ from service.repository.conditions import (
     org_match,
     sorted_date_range,
 )
-from service.repository.entities import Entity
+from service.repository.entities import UNKNOWN_AMOUNT, Entity
 from service.repository.exits import investment_status
 from service.repository.funds import fund_of_investment
 
@@ -59,12 +59,6 @@ INVESTMENT_LEAVES: dict[str, Leaf] = {
 }
 
 
-# Where undisclosed amounts sort. A literal in the SQL, not a bind parameter: the orderings'
-# indexes are on ``coalesce(amount, -1)`` (migration 0007), and PostgreSQL matches an index
-# expression only against the same constant.
-UNKNOWN_AMOUNT: ColumnElement[Any] = literal_column("-1")
-
-
 def _rounds() -> Select[Any]:
     return select(t.funding_round)
 
@@ -77,18 +71,13 @@ def _rounds() -> Select[Any]:
 
 def _investments() -> Select[Any]:
     r = t.funding_round
-    through = fund_of_investment().subquery("through_fund")
-    return (
-        select(
-            t.investment,
-            r.c.organization_id.label("round_organization_id"),
-            r.c.announced_on.label("round_announced_on"),
-            through.c.fund_id,
-            investment_status(t.investment.c.id).label("status"),
-        )
-        .outerjoin_from(t.investment, r, t.investment.c.round_id == r.c.id)
-        .outerjoin(through, through.c.investment_id == t.investment.c.id)
-    )
+    return select(
+        t.investment,
+        r.c.organization_id.label("round_organization_id"),
+        r.c.announced_on.label("round_announced_on"),
+        fund_of_investment(t.investment.c.id).label("fund_id"),
+        investment_status(t.investment.c.id).label("status"),
+    ).outerjoin_from(t.investment, r, t.investment.c.round_id == r.c.id)
 
 
 def _components() -> Select[Any]:

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, func
 from service.db import tables as t
 from service.repository import readmodel as m
 from service.repository.conditions import Leaf, eq_in, org_match, sorted_date_range
-from service.repository.entities import Entity, plain
+from service.repository.entities import UNKNOWN_AMOUNT, Entity, plain
 
 V = t.valuation
 
@@ -28,7 +28,7 @@ VALUATION = Entity(
     VALUATION_LEAVES,
     {
         "VALUED_ON": (V.c.sort_on, "date"),
-        "VALUE": (func.coalesce(V.c.value_amount, -1), "decimal"),
+        "VALUE": (func.coalesce(V.c.value_amount, UNKNOWN_AMOUNT), "decimal"),
         "CREATED_AT": (V.c.created_at, "datetime"),
     },
     (("VALUED_ON", True),),

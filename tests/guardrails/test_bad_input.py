@@ -230,6 +230,9 @@ async def test_two_authorization_headers_are_refused(
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
+HEADER = b'{"type": "header", "format": "stakegraph", "version": 1}\n'
+
+
 async def test_bad_import_lines_are_a_422_not_a_500(
     served: tuple[FastAPI, httpx.AsyncClient], guard_url: str
 ) -> None:
@@ -240,7 +243,8 @@ async def test_bad_import_lines_are_a_422_not_a_500(
         b'{"type": "organization", "slug": "x\xff", "name": "X"}\n',
         b'{"type": "organization", "slug": "\\ud800", "name": "X"}\n',
     ):
-        response = await client.post("/api/v1/import", content=body, headers=bearer(key))
+        framed = HEADER + body + b'{"type": "end", "records": 1}\n'
+        response = await client.post("/api/v1/import", content=framed, headers=bearer(key))
         assert response.status_code == 422, response.text
         assert response.json()["imported"] is False
 

@@ -103,8 +103,13 @@ class Writes:
         await self.conn.execute("UPDATE investment SET retired_at = NULL WHERE id = ANY($1)", ids)
 
     async def delete_investment(self) -> None:
-        # Its components go with it (ON DELETE CASCADE), claims first.
-        (investment,) = await self._ids("investment", n=1)
+        # Its components go with it (ON DELETE CASCADE), claims first; one that no fund, exit
+        # or person record names, as those keep it.
+        unreferenced = " AND ".join(
+            f"NOT EXISTS (SELECT FROM {t} r WHERE r.investment_id = investment.id)"
+            for t in ("fund_investment", "exit", "investment_person")
+        )
+        (investment,) = await self._ids("investment", unreferenced, n=1)
         await self.conn.execute(
             "DELETE FROM claim_subject WHERE investment_id = $1 OR consideration_component_id IN"
             " (SELECT id FROM consideration_component WHERE investment_id = $1)",
