@@ -12,6 +12,7 @@ from service.ids import GlobalIdError, decode_id_of
 from service.repository.conditions import FilterNode
 from service.repository.entities import fetch_first
 from service.repository.registry import MAX_NODES_IDS, ROOT_FIELDS, BySlug, entity_of
+from service.schema.changes import ChangePage, changes_field
 from service.schema.context import Context, Info
 from service.schema.costs import cost
 from service.schema.credits import CreditProgram, CreditType
@@ -176,3 +177,4 @@ class Query:
     sources: Connection[Source] = root_list(
         "sources", "Sources, by publisher.", filter_type=SourceFilter
     )
+    changes: ChangePage = changes_field
