@@ -1000,8 +1000,17 @@ audit_log = Table(
     Column("version", Integer),
     Column("row_key", Text),
     Column("import_id", BigInteger),
+    # The writing transaction (top level): the change feed reads in (txid, id) order, and only
+    # transactions older than its snapshot's xmin, so that no change is skipped (migration 0009).
+    Column(
+        "txid",
+        BigInteger,
+        nullable=False,
+        server_default=text("(pg_current_xact_id()::text)::bigint"),
+    ),
     CheckConstraint("action IN ('INSERT', 'UPDATE', 'DELETE')", name="action"),
     Index("ix_audit_log_row", "table_name", "row_id", "id"),
+    Index("ix_audit_log_txid_id", "txid", "id"),
     Index(None, "at"),
     Index(None, "key_id", "id"),
     comment="Every change to a versioned table: who (the API key), when, what, before and "

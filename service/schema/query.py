@@ -13,6 +13,7 @@ from service.repository.conditions import FilterNode
 from service.repository.entities import fetch_first
 from service.repository.registry import MAX_NODES_IDS, ROOT_FIELDS, BySlug, entity_of
 from service.schema.acquisitions import Acquisition
+from service.schema.changes import ChangePage, changes_field
 from service.schema.context import Context, Info
 from service.schema.costs import cost
 from service.schema.credits import CreditProgram, CreditType
@@ -233,3 +234,4 @@ class Query:
         filter_type=ExitFilter,
         order_type=ExitOrder,
     )
+    changes: ChangePage = changes_field

@@ -20,6 +20,8 @@ from tests.compiler.conftest import Pair
 # Root fields served by the resolvers only.
 FALLBACK_ROOT_FIELDS: set[str] = {
     "search",
+    # The change feed reads the audit log (service/repository/changes.py).
+    "changes",
     # The analytics run their own SQL (service/analytics).
     "coInvestors",
     "considerationMix",
@@ -37,6 +39,7 @@ FALLBACK_ROOT_FIELDS: set[str] = {
 # Object fields served by the resolvers only, as "Type.field" ("Type.*": the whole type).
 FALLBACK_FIELDS: set[str] = {
     "SearchHit.*",
+    "Change.*", "ChangeKey.*", "ChangePage.*",
     *(
         f"{name}.*"
         for name in (

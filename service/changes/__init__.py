@@ -1,0 +1,1 @@
+"""The change feed (docs/changes.md): what changed, in a resumable order."""

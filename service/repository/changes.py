@@ -1,0 +1,100 @@
+"""The change feed's SQL: audit rows in ``(txid, id)`` order, of finished transactions only.
+
+``txid < pg_snapshot_xmin(pg_current_snapshot())``: every transaction below the snapshot's
+xmin has committed or aborted, and every transaction still to come gets a larger txid, so the
+rows below it never change and a cursor ``(txid, id)`` never passes over a row that appears
+later (docs/changes.md). A light audit row (bulk imports) has no images: whether it retired or
+restored its row is read from the row's versions through ``sg_audit_image``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from service.changes.cursor import Position
+from service.changes.operations import ChangeOperation, operation_of
+from service.repository.db import Db
+
+FEED_SQL = """
+WITH page AS (
+    SELECT a.id, a.txid, a.at, a.key_id, a.action, a.table_name, a.row_id, a.version,
+           a.row_key, a.import_id, a.before, a.after
+    FROM public.audit_log a
+    WHERE a.txid < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint
+      AND (a.txid, a.id) > ($1::bigint, $2::bigint)
+      AND ($3::text[] IS NULL OR a.table_name = ANY($3::text[]))
+    ORDER BY a.txid, a.id
+    LIMIT $4
+),
+imaged AS (
+    SELECT p.*,
+        CASE
+            WHEN p.action <> 'UPDATE' THEN NULL
+            WHEN p.before IS NOT NULL THEN p.before
+            ELSE sg_audit_image(p.table_name, p.row_id, p.version - 1)
+        END AS before_image,
+        CASE
+            WHEN p.action <> 'UPDATE' THEN NULL
+            WHEN p.after IS NOT NULL THEN p.after
+            ELSE sg_audit_image(p.table_name, p.row_id, p.version)
+        END AS after_image
+    FROM page p
+)
+SELECT i.id, i.txid, i.at, i.key_id, k.prefix AS key_prefix, k.name AS key_name, i.action,
+       i.table_name, i.row_id, i.version, i.row_key, i.import_id,
+       (i.before_image ->> 'retired_at') IS NOT NULL AS retired_before,
+       (i.after_image ->> 'retired_at') IS NOT NULL AS retired_after,
+       (SELECT m.survivor_id FROM public.organization_merge m
+        WHERE i.table_name = 'organization' AND m.merged_id = i.row_id AND m.merged_at = i.at
+        ORDER BY m.id DESC LIMIT 1) AS merged_into
+FROM imaged i
+LEFT JOIN public.api_key k ON k.id = i.key_id
+ORDER BY i.txid, i.id
+"""
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    position: Position
+    at: datetime
+    table: str
+    row_id: int | None
+    row_key: str | None
+    version: int | None
+    operation: ChangeOperation
+    merged_into: int | None
+    key_id: int | None
+    key_prefix: str | None
+    key_name: str | None
+    import_id: int | None
+
+
+async def read_changes(
+    db: Db, after: Position, tables: Sequence[str] | None, limit: int
+) -> list[ChangeRow]:
+    """Up to ``limit`` changes after ``after``, of ``tables`` (all when None)."""
+    rows = await db.fetch_sql(
+        FEED_SQL, [after.txid, after.id, None if tables is None else list(tables), limit]
+    )
+    return [
+        ChangeRow(
+            position=Position(r["txid"], r["id"]),
+            at=r["at"],
+            table=r["table_name"],
+            row_id=r["row_id"],
+            row_key=r["row_key"],
+            version=r["version"],
+            # `merged_at` is the merging transaction's now(), as is its audit rows' `at`.
+            operation=operation_of(
+                r["action"], r["retired_before"], r["retired_after"], r["merged_into"]
+            ),
+            merged_into=r["merged_into"],
+            key_id=r["key_id"],
+            key_prefix=r["key_prefix"],
+            key_name=r["key_name"],
+            import_id=r["import_id"],
+        )
+        for r in rows
+    ]
