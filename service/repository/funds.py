@@ -59,13 +59,21 @@ def fund_of_investment(investment_id: ColumnElement[Any]) -> ColumnElement[Any]:
     evaluates only where the fund is read (a LEFT JOIN could be dropped only when the link
     table's key is provably unique, which the asOf views cannot show)."""
     fund_id: ColumnElement[Any] = (
-        select(L.c.fund_id).where(L.c.investment_id == investment_id).limit(1).scalar_subquery()
+        select(L.c.fund_id)
+        .where(L.c.investment_id == investment_id)
+        .correlate_except(L)
+        .limit(1)
+        .scalar_subquery()
     )
     return fund_id
 
 
 def _through_fund(parent: ColumnElement[Any], arguments: Mapping[str, Any]) -> Any:
-    return t.investment.c.id.in_(select(L.c.investment_id).where(L.c.fund_id == parent))
+    # Correlated explicitly: nested in a count under the fund, auto-correlation would add the
+    # fund page to the subquery's own FROM and count the investments of every fund on it.
+    return t.investment.c.id.in_(
+        select(L.c.investment_id).where(L.c.fund_id == parent).correlate_except(L)
+    )
 
 
 FUND_FIELDS = m.TypeMap(
