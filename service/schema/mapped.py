@@ -22,7 +22,6 @@ from service.repository import readmodel as m
 from service.repository.organizations import with_kind
 from service.repository.registry import (
     ROOT_FIELDS,
-    TYPE_MAPS,
     RootList,
     entity_of,
     subject_of,
@@ -304,11 +303,6 @@ def history(type_map: m.TypeMap) -> Any:
         description=HISTORY_DESCRIPTION,
         metadata=cost(items="first", default_items=DEFAULT_VERSIONS),
     )
-
-
-def unmapped_types() -> set[str]:
-    """Read-model types no strawberry class has registered for (a test keeps it empty)."""
-    return set(TYPE_MAPS) - set(CLASSES)
 
 
 # -- root lists -------------------------------------------------------------------------------

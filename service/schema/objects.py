@@ -26,14 +26,9 @@ from service.schema import (  # noqa: F401  (imported for their registrations)
     sources,
     valuations,
 )
-from service.schema.mapped import CLASSES, unmapped_types
+from service.schema.mapped import CLASSES
 
 
 def object_class(type_name: str) -> Any:
     """The strawberry class of ``type_name``'s rows."""
     return CLASSES[type_name]
-
-
-def missing_classes() -> set[str]:
-    """Read-model types without a class (a test keeps it empty)."""
-    return unmapped_types()
