@@ -15,6 +15,7 @@ from service.gateway.cors import add_cors
 from service.gateway.endpoint import GraphQLGateway
 from service.gateway.persisted import check_trusted_documents
 from service.gateway.production import fastapi_options, graphiql_enabled
+from service.gateway.throttle import Throttle
 from service.graphiql import GraphiQLRouter
 from service.observability.middleware import RequestObserver
 from service.observability.readiness import readiness
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         lifespan=lifespan,
         **fastapi_options(settings),
     )
+    # Routes that take their settings as a dependency get this app's, not the environment's.
+    app.dependency_overrides[get_settings] = lambda: settings
     # Tests set this to a list to see every SQL statement a request runs.
     app.state.statement_log = None
 
@@ -76,7 +79,10 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.include_router(rest_router(schema, settings))
     # Every GraphQL request over HTTP is answered by the gateway; GraphiQL's page and assets
     # are the router's.
-    app.add_middleware(GraphQLGateway, schema=schema, settings=settings)
+    # One set of buckets for GraphQL, the REST reads and the bulk routes alike.
+    throttle = Throttle(settings)
+    app.state.throttle = throttle
+    app.add_middleware(GraphQLGateway, schema=schema, settings=settings, throttle=throttle)
     app.include_router(metrics_router(settings))
     # The request id is known to everything that logs for the request.
     app.add_middleware(RequestObserver, settings=settings)

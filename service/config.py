@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # Bulk import over HTTP: its own body limit and deadline (the file is streamed).
     import_max_bytes: int = 4 * 1_073_741_824
     import_deadline_ms: int = 3_600_000
+    # What an import or an export takes from its key's rate-limit bucket, flat (its size is
+    # unknown before it runs), and how many of each may run at once per key.
+    bulk_request_cost: int = 1_000
+    bulk_concurrency: int = 1
 
     # Reads compiled to one SQL statement; off sends every request through the resolvers.
     compiler: bool = True

@@ -49,6 +49,7 @@ from service.gateway.responses import (
     refusal_response,
     respond,
 )
+from service.gateway.throttle import Throttle
 from service.schema.errors import out_of_range
 from service.telemetry.context import note
 
@@ -60,14 +61,21 @@ _GRAPHQL_PARAMS = frozenset({"query", "extensions", *ID_FIELDS})
 
 
 class GraphQLGateway:
-    def __init__(self, app: ASGIApp, *, schema: strawberry.Schema, settings: Settings) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        schema: strawberry.Schema,
+        settings: Settings,
+        throttle: Throttle | None = None,
+    ) -> None:
         self.app = app
         self.schema = schema
         self.settings = settings
         self.documents = Documents(schema._schema, settings)
         self.compiler = Compiler(schema, settings) if settings.compiler else None
         self.persisted = PersistedDocuments(settings)
-        self.pricing = Pricing(schema._schema, settings)
+        self.pricing = Pricing(schema._schema, settings, throttle)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] not in PATHS or not self._ours(scope):

@@ -34,9 +34,11 @@ class Priced:
 
 
 class Pricing:
-    def __init__(self, schema: GraphQLSchema, settings: Settings) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, settings: Settings, throttle: Throttle | None = None
+    ) -> None:
         self.schema = schema
-        self.throttle = Throttle(settings)
+        self.throttle = throttle or Throttle(settings)
 
     async def charge(
         self, request: Request, principal: Principal, requested: int, pool: asyncpg.Pool

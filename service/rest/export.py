@@ -27,6 +27,8 @@ from service.config import Settings
 from service.domain import Scope
 from service.faults import UNAVAILABLE_ERRORS
 from service.gateway.access import principal_of
+from service.gateway.bulk_admission import BulkKind, charge_bulk, release_slots, take_slot
+from service.gateway.errors import Refusal
 from service.ingest.bulk.export import _records
 from service.ingest.bulk.format import (
     RECORD_TYPES,
@@ -173,7 +175,10 @@ async def _stream(
                     yield chunk
         yield chunks.take()
     finally:
-        await pool.release(pooled)
+        try:
+            await release_slots(conn)
+        finally:
+            await pool.release(pooled)
 
 
 def export_handler(settings: Settings) -> Callable[[Request], Awaitable[Response]]:
@@ -208,9 +213,21 @@ async def _export(request: Request, settings: Settings) -> Response:
     try:
         principal, _ = await principal_of(request.headers, conn)
         require(principal, Scope.READ, "Exporting")
+        admission = await charge_bulk(request.app.state.throttle, request, principal, pool)
+        # Held until the stream ends (released with the connection's reset otherwise).
+        await take_slot(conn, settings, principal, BulkKind.EXPORT)
     except AuthError as exc:
         await pool.release(conn)
         return problems.problem(exc.code, exc.message, instance=instance)
+    except Refusal as refusal:
+        await pool.release(conn)
+        return problems.problem(
+            refusal.code,
+            refusal.message,
+            status=refusal.status,
+            instance=instance,
+            headers=refusal.headers,
+        )
     except BaseException:
         await pool.release(conn)
         raise
@@ -221,5 +238,6 @@ async def _export(request: Request, settings: Settings) -> Response:
         headers={
             "content-disposition": f'attachment; filename="stakegraph-export.{suffix}"',
             "cache-control": "private, no-store",
+            **admission.headers,
         },
     )

@@ -20,14 +20,17 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Literal
+from typing import Literal, cast
 
+import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from service.auth.keys import AuthError, authenticate, bearer_token, require
+from service.auth.keys import AuthError, Principal, authenticate, bearer_token, require
 from service.config import Settings, get_settings
 from service.domain import Scope
+from service.gateway.bulk_admission import BulkKind, charge_bulk, release_slots, take_slot
+from service.gateway.errors import Refusal
 from service.ingest.bulk import ImportOptions, ImportReport, import_stream
 from service.ingest.bulk.format import FORMAT_NAME, FORMAT_VERSION, HEADER_TYPE
 
@@ -43,13 +46,22 @@ _HEADER = json.dumps({"type": HEADER_TYPE, "format": FORMAT_NAME, "version": FOR
 class Refused(Exception):
     """The request is refused as a whole: a status, a code and a message for people."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
+
+    @classmethod
+    def of(cls, refusal: Refusal) -> Refused:
+        return cls(refusal.status, refusal.code, refusal.message, refusal.headers)
 
     def response(self) -> JSONResponse:
         error = {"code": self.code, "message": self.message}
-        return JSONResponse({"ok": False, "error": error}, status_code=self.status)
+        return JSONResponse(
+            {"ok": False, "error": error}, status_code=self.status, headers=self.headers
+        )
 
 
 def _too_large(limit: int) -> Refused:
@@ -120,6 +132,10 @@ async def _with_header(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         403: {"description": "The API key lacks the write scope."},
         413: {"description": "The body is over `import_max_bytes`; nothing was written."},
         422: {"description": "Bad lines, each with its number and reason; nothing was written."},
+        429: {
+            "description": "Rate limited (`THROTTLED`): the key's bucket lacks the import's cost, "
+            "or the key already runs as many imports as it may; see `Retry-After`."
+        },
         504: {"description": "The import ran past `import_deadline_ms`; nothing was written."},
     },
 )
@@ -146,6 +162,10 @@ async def import_records(
             {"ok": False, "error": {"code": exc.code, "message": exc.message}},
             status_code=exc.http_status,
         )
+    try:
+        admission = await charge_bulk(request.app.state.throttle, request, principal, pool)
+    except Refusal as refusal:
+        return Refused.of(refusal).response()
     content_type = request.headers.get("content-type", "")
     csv = format == "csv" if format is not None else content_type.startswith("text/csv")
     limit = settings.import_max_bytes
@@ -154,7 +174,11 @@ async def import_records(
         body = _limited(request.stream(), limit)
         chunks = body if csv else _with_header(body)
         async with asyncio.timeout(settings.import_deadline_ms / 1000):
-            report = await _import(request, principal.key_id, chunks, csv=csv, partial=partial)
+            report = await _import(
+                request, principal, chunks, settings=settings, csv=csv, partial=partial
+            )
+    except Refusal as refusal:
+        return Refused.of(refusal).response()
     except Refused as refused:
         return refused.response()
     except TimeoutError:
@@ -164,13 +188,41 @@ async def import_records(
             f"The import took longer than its deadline of {settings.import_deadline_ms} ms and "
             "was stopped; nothing was written.",
         ).response()
-    return JSONResponse(report.as_json(), status_code=200 if report.imported else 422)
+    return JSONResponse(
+        report.as_json(), status_code=200 if report.imported else 422, headers=admission.headers
+    )
 
 
 async def _import(
-    request: Request, key_id: int | None, chunks: AsyncIterator[bytes], *, csv: bool, partial: bool
+    request: Request,
+    principal: Principal,
+    chunks: AsyncIterator[bytes],
+    *,
+    settings: Settings,
+    csv: bool,
+    partial: bool,
 ) -> ImportReport:
-    async with request.app.state.pool.acquire() as conn, conn.transaction():
+    key_id = principal.key_id
+    async with request.app.state.pool.acquire() as conn:
+        # Before the body is read: a key that already runs its imports is refused at once.
+        await take_slot(conn, settings, principal, BulkKind.IMPORT)
+        try:
+            return await _import_on(
+                cast(asyncpg.Connection, conn), key_id, chunks, csv=csv, partial=partial
+            )
+        finally:
+            await release_slots(conn)
+
+
+async def _import_on(
+    conn: asyncpg.Connection,
+    key_id: int | None,
+    chunks: AsyncIterator[bytes],
+    *,
+    csv: bool,
+    partial: bool,
+) -> ImportReport:
+    async with conn.transaction():
         # The tables themselves (the pool's readers see the live views), and the acting key,
         # which the versioning and audit triggers record, for as long as this transaction
         # lasts; the import runs in a savepoint inside it.

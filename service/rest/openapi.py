@@ -70,6 +70,10 @@ def error_responses(item: bool) -> dict[str, Any]:
         "400": problem_response("Bad input: a parameter, a value or a limit (`code` says which)."),
         "401": problem_response("No API key where one is needed, or an unknown or revoked one."),
         "403": problem_response("The API key lacks the scope the route needs."),
+        "429": problem_response(
+            "Rate limited (`THROTTLED`): the request's cost is not in its bucket, or the key "
+            "already runs as many imports or exports as it may; `Retry-After` says when to retry."
+        ),
         "503": problem_response("The database is unavailable; retry shortly."),
         "504": problem_response("The request took longer than its deadline."),
     }

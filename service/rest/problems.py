@@ -41,6 +41,7 @@ STATUS_OF_CODE: dict[str, int] = {
     NOT_FOUND: 404,
     errors.TIMEOUT: 504,
     errors.SERVICE_UNAVAILABLE: 503,
+    errors.THROTTLED: 429,
     INTERNAL: 500,
 }
 
@@ -53,6 +54,7 @@ TITLES: dict[int, str] = {
     406: "Not acceptable",
     413: "Payload too large",
     415: "Unsupported media type",
+    429: "Too many requests",
     500: "Internal server error",
     503: "Service unavailable",
     504: "Timeout",
@@ -71,6 +73,7 @@ def problem(
     status: int | None = None,
     instance: str | None = None,
     extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     status = status or status_of(code)
     body: dict[str, Any] = {
@@ -84,7 +87,7 @@ def problem(
         body["instance"] = instance
     for key, value in (extra or {}).items():
         body.setdefault(key, value)
-    headers: dict[str, str] = {}
+    headers = dict(headers or {})
     if status == 503:
         headers["retry-after"] = "1"
     if status == 401:
