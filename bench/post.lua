@@ -3,6 +3,10 @@ local file = assert(io.open(os.getenv("WRK_BODY"), "rb"))
 wrk.method = "POST"
 wrk.body = file:read("*a")
 wrk.headers["Content-Type"] = "application/json"
+local authorization = os.getenv("WRK_AUTHORIZATION")
+if authorization and authorization ~= "" then
+  wrk.headers["Authorization"] = "Bearer " .. authorization
+end
 file:close()
 
 function done(summary, latency, requests)

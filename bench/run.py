@@ -6,9 +6,16 @@
 Every server reads the same database; Debian's ``wrk`` sends the same concurrency to each, one
 operation at a time, on the loopback only and for a bounded duration. Printed per operation:
 requests/s, p50 and p99 latency, the ratios to PostGraphile and to the ceiling; per server: peak
-RSS per process. A JSON report is written too. ``--explain`` prints EXPLAIN (ANALYZE, BUFFERS)
-of each compiled statement and exits. PostGraphile is installed with npm into
-``bench/.postgraphile/`` on first use (ignored by git).
+RSS per process. A JSON report is written too.
+
+Stakegraph runs as in production (``--guardrails on``, the default): rate limits on, every
+request sent with a ``read`` key whose own quota is large enough never to refuse one (so the
+cost is estimated, taken from the bucket and settled on every request, in Redis with
+``--redis-url``), a JSON log line per request written to a file, and the Prometheus metrics
+counted. ``--guardrails off`` switches limits off and logs below warnings, for comparison.
+
+``--explain`` prints EXPLAIN (ANALYZE, BUFFERS) of each compiled statement and exits.
+PostGraphile is installed with npm into ``bench/.postgraphile/`` on first use (ignored by git).
 """
 
 from __future__ import annotations
@@ -32,8 +39,13 @@ from typing import Any
 import asyncpg
 
 from bench.workload import OPERATIONS, Operation, Params, pick_params
+from service.auth.keys import create_key, revoke_key
 from service.db.server import resolve_database_url
 from service.db.urls import asyncpg_dsn
+from service.domain import Scope
+from service.gateway.buckets import Quota
+from service.gateway.quotas import set_own_quota
+from service.telemetry.logs import logging_config
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -83,15 +95,42 @@ def _ensure_postgraphile() -> None:
     shutil.copy(BENCH / "postgraphile" / "graphile.config.mjs", POSTGRAPHILE_DIR)
 
 
-def _start(name: str, url: str) -> Server:
+@dataclass(frozen=True)
+class Guardrails:
+    """How the Stakegraph servers run: with their limits, metrics and logs, or without."""
+
+    on: bool
+    redis_url: str | None
+    log_dir: Path
+
+
+def _start(name: str, url: str, guardrails: Guardrails) -> Server:
     port = _free_port()
     env = {**os.environ, "STAKEGRAPH_DATABASE_URL": url, "BENCH_DATABASE_URL": url}
     python = sys.executable
     uvicorn = [python, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)]
     quiet = ["--log-level", "warning", "--no-access-log"]
+    stderr = None
     if name.startswith("stakegraph"):
         workers = "2" if name.endswith("2w") else "1"
-        command = [*uvicorn, "service.app:create_app", "--factory", "--workers", workers, *quiet]
+        logging_args = quiet
+        env["STAKEGRAPH_RATE_LIMIT"] = "true" if guardrails.on else "false"
+        env.pop("STAKEGRAPH_REDIS_URL", None)
+        if guardrails.on:
+            if guardrails.redis_url:
+                env["STAKEGRAPH_REDIS_URL"] = guardrails.redis_url
+            config = guardrails.log_dir / "logging.json"
+            config.write_text(json.dumps(logging_config("json")))
+            logging_args = ["--log-config", str(config), "--no-access-log"]
+            stderr = (guardrails.log_dir / f"{name}.log").open("ab")
+        command = [
+            *uvicorn,
+            "service.app:create_app",
+            "--factory",
+            "--workers",
+            workers,
+            *logging_args,
+        ]
         cwd = ROOT
     elif name == "ceiling":
         command = [*uvicorn, "bench.ceiling:create_app", "--factory", "--workers", "2", *quiet]
@@ -108,7 +147,9 @@ def _start(name: str, url: str) -> Server:
             "graphile.config.mjs",
         ]
         cwd = POSTGRAPHILE_DIR
-    process = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True)
+    process = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True, stderr=stderr)
+    if stderr is not None:
+        stderr.close()
     server = Server(name, process, port)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -169,18 +210,28 @@ def _request(target: str, op: Operation, params: Params) -> tuple[str, dict[str,
     return "/graphql", {"query": op.stakegraph, "variables": op.variables(params)}
 
 
-def _once(port: int, path: str, body: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+def _once(
+    port: int, path: str, body: dict[str, Any], key: str | None
+) -> tuple[dict[str, Any], str | None]:
+    headers = {"Content-Type": "application/json"}
+    if key is not None:
+        headers["Authorization"] = f"Bearer {key}"
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
+        f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(), headers=headers
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         payload: dict[str, Any] = json.loads(response.read())
         return payload, response.headers.get("x-stakegraph-executor")
 
 
-def _wrk(port: int, path: str, body: dict[str, Any], seconds: int, args: argparse.Namespace) -> Any:
+def _wrk(
+    port: int,
+    path: str,
+    body: dict[str, Any],
+    seconds: int,
+    args: argparse.Namespace,
+    key: str | None,
+) -> Any:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(body, handle)
     try:
@@ -196,7 +247,7 @@ def _wrk(port: int, path: str, body: dict[str, Any], seconds: int, args: argpars
                 str(BENCH / "post.lua"),
                 f"http://127.0.0.1:{port}{path}",
             ],
-            env={**os.environ, "WRK_BODY": handle.name},
+            env={**os.environ, "WRK_BODY": handle.name, "WRK_AUTHORIZATION": key or ""},
             capture_output=True,
             text=True,
             check=True,
@@ -209,34 +260,64 @@ def _wrk(port: int, path: str, body: dict[str, Any], seconds: int, args: argpars
     raise RuntimeError(completed.stdout + completed.stderr)
 
 
-def _check(target: str, op: Operation, payload: dict[str, Any], executor: str | None) -> None:
+def _check(
+    target: str,
+    op: Operation,
+    payload: dict[str, Any],
+    executor: str | None,
+    guardrails: Guardrails,
+) -> None:
     if payload.get("errors") or not payload.get("data"):
         raise RuntimeError(f"{target} {op.name}: {json.dumps(payload)[:500]}")
     if target.startswith("stakegraph") and executor != "compiled":
         raise RuntimeError(f"{target} {op.name} was not compiled (executor {executor})")
+    throttled = "throttleStatus" in payload.get("extensions", {}).get("cost", {})
+    if target.startswith("stakegraph") and throttled != guardrails.on:
+        raise RuntimeError(f"{target}: rate limits are {'off' if guardrails.on else 'on'}")
+
+
+async def _bench_key(url: str) -> str:
+    """A ``read`` key whose own quota no benchmark exhausts: the limits run, never refuse."""
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        info, secret = await create_key(conn, "bench", Scope.READ)
+        await set_own_quota(conn, str(info.id), Quota(capacity=10**12, restore=10**11))
+        return secret
+    finally:
+        await conn.close()
+
+
+async def _revoke(url: str, secret: str) -> None:
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        await revoke_key(conn, secret.split("_")[1])
+    finally:
+        await conn.close()
 
 
 def measure(
-    args: argparse.Namespace, url: str, params: Params
+    args: argparse.Namespace, url: str, params: Params, guardrails: Guardrails, key: str | None
 ) -> tuple[list[Result], dict[str, Any]]:
     results: list[Result] = []
     rss: dict[str, Any] = {}
     reference: dict[str, Any] = {}
     for target in args.targets:
-        server = _start(target, url)
+        server = _start(target, url, guardrails)
+        # Only Stakegraph reads the key; the others are sent none.
+        sent = key if target.startswith("stakegraph") else None
         try:
             for name in args.operations:
                 op = OPERATIONS[name]
                 path, body = _request(target, op, params)
-                payload, executor = _once(server.port, path, body)
-                _check(target, op, payload, executor)
+                payload, executor = _once(server.port, path, body, sent)
+                _check(target, op, payload, executor, guardrails)
                 if target == "ceiling" or target.startswith("stakegraph"):
                     # The ceiling builds Stakegraph's exact `data`: same work, no GraphQL.
                     previous = reference.setdefault(name, payload["data"])
                     if previous != payload["data"]:
                         print(f"warning: {target} {name} differs from the other answers")
-                _wrk(server.port, path, body, args.warmup, args)
-                summary = _wrk(server.port, path, body, args.duration, args)
+                _wrk(server.port, path, body, args.warmup, args, sent)
+                summary = _wrk(server.port, path, body, args.duration, args, sent)
                 seconds = summary["duration_us"] / 1e6
                 results.append(
                     Result(
@@ -332,6 +413,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--targets", default=",".join(TARGETS))
     parser.add_argument("--report", default=str(BENCH / "report.json"))
     parser.add_argument("--explain", action="store_true", help="print the compiled plans; exit")
+    parser.add_argument(
+        "--guardrails",
+        choices=("on", "off"),
+        default="on",
+        help="on: rate limits (a read key), JSON request logs and metrics as in production",
+    )
+    parser.add_argument("--redis-url", help="rate-limit buckets in this Redis (with limits on)")
     args = parser.parse_args(argv)
     args.operations = [o for o in args.operations.split(",") if o]
     args.targets = [t for t in args.targets.split(",") if t]
@@ -346,12 +434,25 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         parser.error("wrk is not installed (apt-get install -y wrk)")
     print(f"parameters: {params}", flush=True)
-    results, rss = measure(args, url, params)
+    log_dir = Path(tempfile.mkdtemp(prefix="stakegraph-bench-"))
+    guardrails = Guardrails(args.guardrails == "on", args.redis_url, log_dir)
+    key = asyncio.run(_bench_key(url)) if guardrails.on else None
+    try:
+        results, rss = measure(args, url, params, guardrails, key)
+    finally:
+        if key is not None:
+            asyncio.run(_revoke(url, key))
+    logged = {p.stem: sum(1 for _ in p.open("rb")) for p in sorted(log_dir.glob("*.log"))}
+    print(f"guardrails {args.guardrails}; request log lines: {logged or 'none'}")
     table = _table(results, rss)
     print("\n" + table)
     report = {
         "parameters": asdict(params),
-        "settings": {k: getattr(args, k) for k in ("duration", "warmup", "connections", "threads")},
+        "settings": {
+            k: getattr(args, k)
+            for k in ("duration", "warmup", "connections", "threads", "guardrails", "redis_url")
+        },
+        "log_lines": logged,
         "results": [asdict(r) for r in results],
         "peak_rss_mb": rss,
         "table": table,
