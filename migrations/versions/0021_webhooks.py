@@ -55,9 +55,11 @@ BEGIN
         last_audit_id = greatest(webhook_delivery.last_audit_id, excluded.last_audit_id);
     RETURN NULL;
 END
-$fn$;
+$fn$
+"""
 
--- The feed operations an audit action may turn out to be.
+# The feed operations an audit action may turn out to be.
+OPERATIONS = r"""
 CREATE FUNCTION sg_webhook_operations(action text) RETURNS text[]
 LANGUAGE sql IMMUTABLE AS $fn$
     SELECT CASE action
@@ -65,11 +67,13 @@ LANGUAGE sql IMMUTABLE AS $fn$
         WHEN 'DELETE' THEN ARRAY['DELETED']
         ELSE ARRAY['UPDATED', 'RETIRED', 'MERGED', 'RESTORED']
     END
-$fn$;
+$fn$
+"""
 
+TRIGGER = """
 CREATE TRIGGER sg_webhook_outbox AFTER INSERT ON public.audit_log
 REFERENCING NEW TABLE AS new_audit
-FOR EACH STATEMENT EXECUTE FUNCTION sg_webhook_outbox();
+FOR EACH STATEMENT EXECUTE FUNCTION sg_webhook_outbox()
 """
 
 
@@ -165,7 +169,9 @@ def upgrade() -> None:
         ["finished_at"],
         postgresql_where=sa.text("state <> 'pending'"),
     )
+    op.execute(OPERATIONS)
     op.execute(OUTBOX)
+    op.execute(TRIGGER)
 
 
 def downgrade() -> None:
