@@ -58,6 +58,7 @@ async def test_a_mutation_is_delivered_signed_by_the_server_process(
             " JOIN api_key k ON k.id = a.key_id WHERE a.id = $1",
             position.id,
         )
+        assert audit is not None
         assert data == {
             "cursor": encode_cursor(Position(audit["txid"], position.id)),
             "entityType": "Organization",
@@ -92,6 +93,7 @@ async def test_a_receiver_failing_three_times_gets_the_event(
     assert len({r.headers["webhook-id"] for r in seen}) == 1
     assert _verified(secret, seen[-1])["type"] == "Organization.CREATED"
     row = await conn.fetchrow("SELECT attempts, last_status FROM webhook_delivery")
+    assert row is not None
     assert (row["attempts"], row["last_status"]) == (4, 200)
 
 
