@@ -44,6 +44,20 @@ async def delivering(url: str, settings: Settings) -> AsyncIterator[Deliverer]:
         await pool.close()
 
 
+async def deliver_due(url: str, settings: Settings) -> int:
+    """Attempts every delivery due now (each once), then returns how many it attempted."""
+    pool = await create_pool(url, min_size=1, max_size=POOL_SIZE, search_path=WRITE_SEARCH_PATH)
+    deliverer = Deliverer(pool, settings)
+    attempted = 0
+    try:
+        while (claimed := await deliverer.run_once()) > 0:
+            attempted += claimed
+    finally:
+        await deliverer.aclose()
+        await pool.close()
+    return attempted
+
+
 async def work(url: str, settings: Settings, stop: asyncio.Event) -> None:
     """``stakegraph worker``: delivers until ``stop`` is set."""
     async with delivering(url, settings):

@@ -3,6 +3,7 @@ dead-lettered and replayed, and one event per bulk import."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -332,3 +333,25 @@ async def test_a_rotated_secret_signs_beside_the_old_one_for_the_overlap(
     (received,) = receiver.seen()
     assert len(received.headers["webhook-signature"].split(" ")) == 2
     assert _verified(new, received) == _verified(old, received)
+
+
+async def test_the_worker_command_delivers(
+    hook_url: str, client: Client, keys: dict[str, str], receiver: Receiver,
+    conn: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """`stakegraph worker` for deployments whose servers do not deliver."""
+    from service.cli import main
+    from service.config import get_settings
+
+    _, secret = await endpoint(client, keys["admin"], receiver.url)
+    await organization(client, keys["write"], "worker-co")
+    monkeypatch.setenv("STAKEGRAPH_DATABASE_URL", hook_url)
+    monkeypatch.setenv("STAKEGRAPH_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
+    get_settings.cache_clear()
+    try:
+        assert await asyncio.to_thread(main, ["worker", "--once"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert await states(conn) == ["delivered"]
+    (received,) = receiver.seen()
+    assert _verified(secret, received)["data"]["key"] == "worker-co"
