@@ -170,6 +170,9 @@ class Settings(BaseSettings):
     webhook_concurrency: int = 10
     # After a rotation the previous secret signs too (a second signature) for this long.
     webhook_secret_overlap_s: int = 86_400
+    # Delivered (and skipped) deliveries are deleted this long after they finished; dead
+    # letters stay until replayed or their endpoint is deleted.
+    webhook_keep_delivered_s: int = 604_800
 
     @field_validator("webhook_deliverer")
     @classmethod

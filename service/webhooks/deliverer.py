@@ -95,6 +95,18 @@ UPDATE public.webhook_delivery SET
 WHERE id = $1 AND lease = $2
 """
 
+PRUNE_SQL = """
+DELETE FROM public.webhook_delivery WHERE id IN (
+    SELECT id FROM public.webhook_delivery
+    WHERE state IN ('delivered', 'skipped')
+      AND finished_at < now() - $1 * interval '1 second'
+    LIMIT $2
+)
+"""
+PRUNE_BATCH = 10_000
+# How often a deliverer deletes what it need not keep.
+PRUNE_EVERY_S = 60.0
+
 BACKLOG_SQL = "SELECT count(*) FROM public.webhook_delivery WHERE state = 'pending'"
 
 
@@ -144,6 +156,7 @@ class Deliverer:
         self.allowed = AllowList.parse(settings.webhook_allowed_hosts)
         self._client = client
         self._rng = random.Random()
+        self._pruned_at = -PRUNE_EVERY_S
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
@@ -189,6 +202,21 @@ class Deliverer:
     async def _measure(self) -> None:
         async with self.pool.acquire() as conn:
             metrics.WEBHOOK_BACKLOG.set(await conn.fetchval(BACKLOG_SQL))
+            if time.monotonic() - self._pruned_at >= PRUNE_EVERY_S:
+                self._pruned_at = time.monotonic()
+                await self.prune(conn)
+
+    async def prune(self, conn: Connection) -> int:
+        """Deletes deliveries finished longer ago than ``webhook_keep_delivered_s``."""
+        deleted = 0
+        while True:
+            status = await conn.execute(
+                PRUNE_SQL, self.settings.webhook_keep_delivered_s, PRUNE_BATCH
+            )
+            count = int(status.rsplit(" ", 1)[-1])
+            deleted += count
+            if count < PRUNE_BATCH:
+                return deleted
 
     async def _deliver_all(self, lease: int, claimed: list[Claimed]) -> None:
         async with self.pool.acquire() as conn:

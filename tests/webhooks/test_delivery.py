@@ -355,3 +355,28 @@ async def test_the_worker_command_delivers(
     assert await states(conn) == ["delivered"]
     (received,) = receiver.seen()
     assert _verified(secret, received)["data"]["key"] == "worker-co"
+
+
+async def test_delivered_rows_are_pruned_and_dead_letters_kept(
+    hook_url: str, client: Client, keys: dict[str, str], receiver: Receiver,
+    conn: asyncpg.Connection,
+) -> None:  # fmt: skip
+    receiver.script = [500]
+    await endpoint(client, keys["admin"], receiver.url)
+    await organization(client, keys["write"], "kept-co")
+    await organization(client, keys["write"], "pruned-co")
+    async with delivering(hook_url, settings(webhook_max_attempts=1)):
+
+        async def done() -> bool:
+            return await states(conn) == ["dead", "delivered"]
+
+        await eventually(done, "one parked, one delivered")
+    pool = await create_pool(hook_url, min_size=1, max_size=1, search_path=WRITE_SEARCH_PATH)
+    try:
+        async with pool.acquire() as held:
+            kept = Deliverer(pool, settings(webhook_keep_delivered_s=3_600))
+            assert await kept.prune(held) == 0
+            assert await Deliverer(pool, settings(webhook_keep_delivered_s=0)).prune(held) == 1
+    finally:
+        await pool.close()
+    assert await states(conn) == ["dead"]
