@@ -246,12 +246,7 @@ class Deliverer:
                     event = Outcome("failed", error=str(exc))
                 events.append((item, target, event))
         outcomes = await asyncio.gather(
-            *(
-                self._attempt(item, target, event)
-                if not isinstance(event, Outcome)
-                else asyncio.sleep(0, event)
-                for item, target, event in events
-            )
+            *(self._attempt(item, target, event) for item, target, event in events)
         )
         async with self.pool.acquire() as conn:
             for (item, _, _), outcome in zip(events, outcomes, strict=True):
@@ -289,8 +284,12 @@ class Deliverer:
         )
 
     async def _attempt(
-        self, item: Claimed, target: Target, event: dict[str, Any] | None
+        self, item: Claimed, target: Target, event: dict[str, Any] | Outcome | None
     ) -> Outcome:
+        """Posts the event; an outcome already known (an event that could not be made) is
+        recorded as it is, and None (an operation the endpoint does not take) is skipped."""
+        if isinstance(event, Outcome):
+            return event
         if event is None:
             return Outcome("skipped")
         try:
@@ -353,6 +352,10 @@ class Deliverer:
                     attempted = await self.run_once()
                 except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                     log.warning("webhook deliverer: %s", exc)
+                    attempted = 0
+                except Exception:
+                    # Whatever went wrong, the rows are still there: keep delivering the rest.
+                    log.exception("webhook deliverer failed; going on")
                     attempted = 0
                 if attempted == 0:
                     with contextlib.suppress(TimeoutError):
