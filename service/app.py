@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -26,6 +26,7 @@ from service.rest.imports import router as import_router
 from service.schema import build_schema
 from service.schema.context import Context
 from service.telemetry.logs import quiet_user_errors
+from service.webhooks.runner import delivering
 
 
 def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:
@@ -45,7 +46,10 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             max_waiting=settings.pool_max_waiting,
         )
         try:
-            yield
+            async with AsyncExitStack() as stack:
+                if settings.webhook_deliverer == "in-process":
+                    await stack.enter_async_context(delivering(url, settings))
+                yield
         finally:
             await app.state.pool.close()
 

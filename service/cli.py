@@ -1,4 +1,4 @@
-"""The ``stakegraph`` command: serve, migrate, seed, generate, import, export."""
+"""The ``stakegraph`` command: serve, migrate, seed, generate, import, export, worker."""
 
 from __future__ import annotations
 
@@ -187,6 +187,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    from service.webhooks.runner import deliver_due, work
+
+    settings = get_settings()
+    url = _database_url()
+    migrations.upgrade(url)
+    if args.once:
+        delivered = asyncio.run(deliver_due(url, settings))
+        print(f"{delivered} webhook deliveries attempted")
+        return 0
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        # Stops claiming at once; what is in flight finishes (or its lease expires).
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        log.info("delivering webhooks until stopped")
+        await work(url, settings, stop)
+
+    asyncio.run(run())
+    return 0
+
+
 def _metrics_directory(data_dir: Path) -> str:
     """Where the worker processes write their metrics: set before any of them starts, and
     emptied, since values of an earlier run's processes would be summed in."""
@@ -284,6 +308,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="import the good lines, skipping bad ones and what relies on them (exit 1 if any)",
     )
     load.set_defaults(func=cmd_import)
+    worker = sub.add_parser(
+        "worker",
+        help="deliver webhooks (beside servers run with STAKEGRAPH_WEBHOOK_DELIVERER=off)",
+    )
+    worker.add_argument("--once", action="store_true", help="attempt what is due now, then exit")
+    worker.set_defaults(func=cmd_worker)
     keys = sub.add_parser("keys", help="create, list and revoke API keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     create = keys_sub.add_parser("create", help="create a key and print it (once)")

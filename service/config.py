@@ -154,6 +154,37 @@ class Settings(BaseSettings):
     # How long connecting to an unreachable database may take before a request gives up.
     connect_timeout_ms: int = 1_000
 
+    # -- webhooks (docs/webhooks.md) -----------------------------------------------------------
+    # `in-process`: every server process delivers; `off`: only `stakegraph worker` does.
+    webhook_deliverer: str = "in-process"
+    # Hosts (names, addresses or CIDR networks), comma-separated, that endpoints may name even
+    # though they are loopback, private, link-local or unspecified addresses.
+    webhook_allowed_hosts: str = ""
+    # Attempts before a delivery is parked as a dead letter, and the backoff between them:
+    # base * 2^(attempt - 1), capped, each with jitter (half of it random).
+    webhook_max_attempts: int = 8
+    webhook_base_delay_ms: int = 2_000
+    webhook_max_delay_ms: int = 3_600_000
+    # One attempt's deadline (connect, send, answer), and how long a claim keeps other
+    # deliverers away (longer than an attempt: a claim that expired is taken again).
+    webhook_timeout_ms: int = 10_000
+    webhook_lease_ms: int = 60_000
+    # How often an idle deliverer looks for due deliveries, and how many it sends at once.
+    webhook_poll_ms: int = 1_000
+    webhook_concurrency: int = 10
+    # After a rotation the previous secret signs too (a second signature) for this long.
+    webhook_secret_overlap_s: int = 86_400
+    # Delivered (and skipped) deliveries are deleted this long after they finished; dead
+    # letters stay until replayed or their endpoint is deleted.
+    webhook_keep_delivered_s: int = 604_800
+
+    @field_validator("webhook_deliverer")
+    @classmethod
+    def _deliverer_mode(cls, value: str) -> str:
+        if value not in ("in-process", "off"):
+            raise ValueError("webhook_deliverer is `in-process` or `off`")
+        return value
+
     @property
     def production(self) -> bool:
         return self.env == "production"

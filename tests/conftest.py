@@ -19,6 +19,8 @@ from tests.dbutil import create_database, drop_database, server_admin_url
 # The suite sends far more requests, far faster, than any client's quota allows; only the
 # guardrail tests (tests/guardrails), which switch them on, meet the rate limits.
 os.environ.setdefault("STAKEGRAPH_RATE_LIMIT", "false")
+# Likewise webhook deliverers: only the webhook tests (tests/webhooks) run one in the app.
+os.environ.setdefault("STAKEGRAPH_WEBHOOK_DELIVERER", "off")
 
 # In CI every run draws the same examples, so a red run can be reproduced and a green one
 # means the same as the last; locally each run explores new ones.

@@ -1145,3 +1145,87 @@ usd_month = Table(
     comment="Live rounds by the month of their date and its precision, with their USD "
     "totals (trigger-maintained, migration 0007).",
 )
+
+# -- webhooks (docs/webhooks.md, migration 0021) ------------------------------------------------
+
+webhook_endpoint = Table(
+    "webhook_endpoint",
+    metadata,
+    _id(),
+    Column("url", Text, nullable=False),
+    # Table names of the entity types it receives, and audit actions; null: every one.
+    Column("tables", ARRAY(Text)),
+    Column("operations", ARRAY(Text)),
+    # ``whsec_<base64>``: kept in clear because every delivery is signed with it. After a
+    # rotation the previous secret signs too (a second signature) until ``previous_until``.
+    Column("secret", Text, nullable=False),
+    Column("previous_secret", Text),
+    Column("previous_until", DateTime(timezone=True)),
+    Column("enabled", Boolean, nullable=False, server_default=text("true")),
+    Column("description", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("url ~ '^https?://'", name="url_scheme"),
+    comment="Webhook endpoints: where changes are posted, which ones, and the secret that "
+    "signs them.",
+)
+
+webhook_delivery = Table(
+    "webhook_delivery",
+    metadata,
+    _id(),
+    Column(
+        "endpoint_id",
+        BigInteger,
+        ForeignKey("webhook_endpoint.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    # One change (its audit row), or a bulk import's changes: the first and last audit rows.
+    Column("audit_id", BigInteger, nullable=False),
+    Column("last_audit_id", BigInteger),
+    Column("import_id", BigInteger),
+    # The record (table and id or key) it is about: deliveries of one entity go in order.
+    Column("entity", Text, nullable=False),
+    Column("state", String(10), nullable=False, server_default=text("'pending'")),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # A deliverer's claim: others leave the row alone until the lease expires.
+    Column("leased_until", DateTime(timezone=True)),
+    Column("lease", BigInteger),
+    Column("last_status", Integer),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("finished_at", DateTime(timezone=True)),
+    CheckConstraint("state IN ('pending', 'delivered', 'dead', 'skipped')", name="state"),
+    Index(
+        "ix_webhook_delivery_due",
+        "next_attempt_at",
+        "id",
+        postgresql_where=text("state = 'pending'"),
+    ),
+    Index(
+        "ix_webhook_delivery_entity",
+        "endpoint_id",
+        "entity",
+        "id",
+        postgresql_where=text("state = 'pending'"),
+    ),
+    Index(
+        "ix_webhook_delivery_dead",
+        "endpoint_id",
+        "id",
+        postgresql_where=text("state = 'dead'"),
+    ),
+    Index(
+        "ix_webhook_delivery_import",
+        "endpoint_id",
+        "import_id",
+        unique=True,
+        postgresql_where=text("import_id IS NOT NULL"),
+    ),
+    Index(
+        "ix_webhook_delivery_finished", "finished_at", postgresql_where=text("state <> 'pending'")
+    ),
+    comment="The webhook outbox: one row per endpoint and change (per bulk import: one for "
+    "all its changes), written in the change's transaction; delivered at least once.",
+)

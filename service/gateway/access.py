@@ -2,9 +2,9 @@
 operation, once per request.
 
 * API keys: ``Authorization: Bearer <key>``. Queries need a ``read`` key unless reads are
-  public (``STAKEGRAPH_PUBLIC_READ``); mutations a ``write`` key; key management an ``admin``
-  key. A key that is given is always checked, even where none is needed; a request with two
-  ``Authorization`` headers is refused rather than guessed at.
+  public (``STAKEGRAPH_PUBLIC_READ``); mutations a ``write`` key; key and webhook management
+  (its queries too) an ``admin`` key. A key that is given is always checked, even where none
+  is needed; a request with two ``Authorization`` headers is refused rather than guessed at.
 * ``asOf``: the one recorded time a query reads at, from the ``Stakegraph-As-Of`` header or
   the root fields' ``asOf``. The request reads through one transaction, so every root field
   must give the same ``asOf`` (or none does), and agree with the header when there is one.
@@ -44,8 +44,20 @@ from service.gateway.errors import BAD_USER_INPUT, Refusal
 from service.repository.registry import ROOT_FIELDS
 
 AS_OF = "asOf"
-# Root mutation fields that manage keys rather than data.
-ADMIN_FIELDS = frozenset({"apiKeyCreate", "apiKeyRevoke"})
+# Root mutation fields that manage keys and webhooks rather than data.
+ADMIN_FIELDS = frozenset(
+    {
+        "apiKeyCreate",
+        "apiKeyRevoke",
+        "webhookEndpointCreate",
+        "webhookEndpointUpdate",
+        "webhookEndpointRotateSecret",
+        "webhookEndpointDelete",
+        "webhookDeliveryReplay",
+    }
+)
+# Root query fields that only an admin may read: webhook endpoints and their deliveries.
+ADMIN_QUERY_FIELDS = frozenset({"webhookEndpoints", "webhookDeadLetters"})
 
 
 def authorization_header(headers: Headers) -> str | None:
@@ -89,9 +101,13 @@ def authorize(
     if operation.operation == OperationType.MUTATION:
         names = {f.name.value for f in root_fields(operation.selection_set, fragments)}
         if names & ADMIN_FIELDS:
-            require(principal, Scope.ADMIN, "Managing API keys")
+            require(principal, Scope.ADMIN, "Managing API keys and webhooks")
         else:
             require(principal, Scope.WRITE, "A mutation")
+        return
+    names = {f.name.value for f in root_fields(operation.selection_set, fragments)}
+    if names & ADMIN_QUERY_FIELDS:
+        require(principal, Scope.ADMIN, "Reading webhook endpoints")
     elif keyed or not public_read:
         require(principal, Scope.READ, "Reading")
 

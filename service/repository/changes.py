@@ -13,21 +13,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import asyncpg
+
 from service.changes.cursor import Position
 from service.changes.operations import ChangeOperation, operation_of
 from service.repository.db import Db
 
-FEED_SQL = """
-WITH page AS (
-    SELECT a.id, a.txid, a.at, a.key_id, a.action, a.table_name, a.row_id, a.version,
-           a.row_key, a.import_id, a.before, a.after
+_COLUMNS = """a.id, a.txid, a.at, a.key_id, a.action, a.table_name, a.row_id, a.version,
+           a.row_key, a.import_id, a.before, a.after"""
+
+_PAGE = f"""
+    SELECT {_COLUMNS}
     FROM public.audit_log a
     WHERE a.txid < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint
       AND (a.txid, a.id) > ($1::bigint, $2::bigint)
       AND ($3::text[] IS NULL OR a.table_name = ANY($3::text[]))
     ORDER BY a.txid, a.id
     LIMIT $4
-),
+"""
+
+# Given audit rows, whatever their transaction: a reader that knows they are committed
+# (webhook deliveries, written in the same transaction) reads them without waiting on the xmin.
+_BY_IDS = f"""
+    SELECT {_COLUMNS} FROM public.audit_log a WHERE a.id = ANY($1::bigint[])
+"""
+
+_CHANGES = """
+WITH page AS ({page}),
 imaged AS (
     SELECT p.*,
         CASE
@@ -54,6 +66,9 @@ LEFT JOIN public.api_key k ON k.id = i.key_id
 ORDER BY i.txid, i.id
 """
 
+FEED_SQL = _CHANGES.format(page=_PAGE)
+BY_IDS_SQL = _CHANGES.format(page=_BY_IDS)
+
 
 @dataclass(frozen=True)
 class ChangeRow:
@@ -71,6 +86,26 @@ class ChangeRow:
     import_id: int | None
 
 
+def _change_row(r: asyncpg.Record) -> ChangeRow:
+    return ChangeRow(
+        position=Position(r["txid"], r["id"]),
+        at=r["at"],
+        table=r["table_name"],
+        row_id=r["row_id"],
+        row_key=r["row_key"],
+        version=r["version"],
+        # `merged_at` is the merging transaction's now(), as is its audit rows' `at`.
+        operation=operation_of(
+            r["action"], r["retired_before"], r["retired_after"], r["merged_into"]
+        ),
+        merged_into=r["merged_into"],
+        key_id=r["key_id"],
+        key_prefix=r["key_prefix"],
+        key_name=r["key_name"],
+        import_id=r["import_id"],
+    )
+
+
 async def read_changes(
     db: Db, after: Position, tables: Sequence[str] | None, limit: int
 ) -> list[ChangeRow]:
@@ -78,23 +113,10 @@ async def read_changes(
     rows = await db.fetch_sql(
         FEED_SQL, [after.txid, after.id, None if tables is None else list(tables), limit]
     )
-    return [
-        ChangeRow(
-            position=Position(r["txid"], r["id"]),
-            at=r["at"],
-            table=r["table_name"],
-            row_id=r["row_id"],
-            row_key=r["row_key"],
-            version=r["version"],
-            # `merged_at` is the merging transaction's now(), as is its audit rows' `at`.
-            operation=operation_of(
-                r["action"], r["retired_before"], r["retired_after"], r["merged_into"]
-            ),
-            merged_into=r["merged_into"],
-            key_id=r["key_id"],
-            key_prefix=r["key_prefix"],
-            key_name=r["key_name"],
-            import_id=r["import_id"],
-        )
-        for r in rows
-    ]
+    return [_change_row(r) for r in rows]
+
+
+async def read_changes_by_id(db: Db, audit_ids: Sequence[int]) -> dict[int, ChangeRow]:
+    """The changes of these audit rows, as the feed shows them, by audit id."""
+    rows = await db.fetch_sql(BY_IDS_SQL, [list(audit_ids)])
+    return {r["id"]: _change_row(r) for r in rows}

@@ -1,4 +1,4 @@
-"""The REST API under ``/api/v1``: the read routes of ``graphql/rest/``, the export, the
+"""The REST API under ``/api/v1``: the read and write routes of ``graphql/rest/``, the export, the
 OpenAPI document and its reference page, as one router for the application to include."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from service.rest.export import EXPORT_PATH, export_handler
 from service.rest.openapi import build_document
 from service.rest.operations import load_operations
 from service.rest.reads import route_handler
+from service.rest.writes import write_handler
 
 
 def _version() -> str:
@@ -37,10 +38,13 @@ def rest_router(schema: strawberry.Schema, settings: Settings) -> APIRouter:
     document: dict[str, Any] = build_document(graphql_schema, operations, _version())
     router = APIRouter(tags=["rest"])
     for operation in operations:
+        handler = (write_handler if operation.writes else route_handler)(
+            graphql_schema, operation, gateway, settings
+        )
         router.add_api_route(
             operation.path,
-            route_handler(graphql_schema, operation, gateway, settings),
-            methods=["GET"],
+            handler,
+            methods=[operation.method],
             name=operation.name,
             include_in_schema=False,
         )

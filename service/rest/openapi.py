@@ -7,15 +7,25 @@ example from the comment above the operation; the export route describes itself 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from graphql import FieldNode, GraphQLEnumType, GraphQLSchema
+from graphql import (
+    FieldNode,
+    GraphQLEnumType,
+    GraphQLNonNull,
+    GraphQLScalarType,
+    GraphQLSchema,
+    Undefined,
+    get_named_type,
+)
 
+from service.gateway.access import ADMIN_QUERY_FIELDS
 from service.rest import problems
 from service.rest.export import EXPORT_PATH, export_description, export_parameters
-from service.rest.operations import RestOperation, Shape
+from service.rest.operations import RestOperation, Shape, input_type
 from service.rest.parameters import Form, Parameter, route_parameters
 from service.rest.schemas import InputSchemas, OutputSchemas, Schema, scalar_schema
 
@@ -30,7 +40,9 @@ Every read route is a named GraphQL operation (`graphql/rest/`) executed exactly
 `/graphql`: the response is that operation's root field, with the same field names and values.
 
 * **Keys**: `Authorization: Bearer <key>`, as for GraphQL: a `read` key where reads are not
-  public (and always for the export).
+  public (and always for the export); an `admin` key for webhooks (`/api/v1/webhooks…`).
+* **Writes**: `POST`, `PATCH` and `DELETE` routes run a mutation whose input is the JSON body
+  (with the path's segments); `userErrors` make a problem listing them.
 * **Pages**: list routes take `limit` and `cursor`; while there is a next page the response has
   `Link: <…>; rel="next"`.
 * **Caching**: every response has an `ETag`; send it back in `If-None-Match` to get
@@ -207,6 +219,76 @@ class Builder:
             "security": [{}, {BEARER: []}],
         }
 
+    def write_route(self, operation: RestOperation) -> dict[str, Any]:
+        """A mutation route: the input's fields not in the path are the JSON body."""
+        fields = input_type(self.schema, operation.definition).fields
+        path_examples, _ = _example_values(operation)
+        parameters = []
+        for name in operation.path_parameters:
+            named = get_named_type(fields[name].type)
+            assert isinstance(named, GraphQLScalarType | GraphQLEnumType)
+            parameters.append(
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "description": fields[name].description or "",
+                    "schema": scalar_schema(named),
+                    "example": path_examples[name],
+                }
+            )
+        body: dict[str, Any] = {
+            "type": "object",
+            "properties": {
+                name: self.inputs.of(field.type)
+                for name, field in fields.items()
+                if name not in operation.path_parameters
+            },
+            "additionalProperties": False,
+        }
+        required = [
+            name
+            for name, field in fields.items()
+            if name not in operation.path_parameters
+            and isinstance(field.type, GraphQLNonNull)
+            and field.default_value is Undefined
+        ]
+        if required:
+            body["required"] = required
+        root = operation.definition.selection_set.selections[0]
+        assert isinstance(root, FieldNode)
+        answer = self.outputs.of(operation.root_type, root.selection_set)
+        errors = error_responses(False)
+        errors["404"] = problem_response("What the path or input names does not exist.")
+        described: dict[str, Any] = {
+            "operationId": operation.operation_id,
+            "summary": operation.summary,
+            "description": (
+                f"{operation.description}\n\nGraphQL twin: the `{operation.name}` operation in "
+                f"`graphql/rest/` (its `$input`: this body, with the path's segments).\n\n"
+                f"Example: `{operation.method} {operation.example}`"
+            ),
+            "tags": [operation.path.split("/")[3]],
+            "parameters": parameters,
+            "responses": {
+                "200": {
+                    "description": operation.summary,
+                    "content": {"application/json": {"schema": answer}},
+                },
+                **dict(sorted(errors.items())),
+            },
+            "security": [{BEARER: []}],
+        }
+        if body["properties"]:
+            content: dict[str, Any] = {"schema": body}
+            if operation.body_example is not None:
+                content["example"] = json.loads(operation.body_example)
+            described["requestBody"] = {
+                "required": bool(required),
+                "content": {"application/json": content},
+            }
+        return described
+
     def export_route(self) -> dict[str, Any]:
         return {
             "operationId": "Export",
@@ -235,7 +317,13 @@ def build_document(
     builder = Builder(schema)
     paths: dict[str, Any] = {}
     for operation in operations:
-        paths[operation.path] = {"get": builder.read_route(operation)}
+        route = (
+            builder.write_route(operation) if operation.writes else builder.read_route(operation)
+        )
+        root = operation.definition.selection_set.selections[0]
+        if isinstance(root, FieldNode) and root.name.value in ADMIN_QUERY_FIELDS:
+            route["security"] = [{BEARER: []}]  # an admin key, always
+        paths.setdefault(operation.path, {})[operation.method.lower()] = route
     paths[EXPORT_PATH] = {"get": builder.export_route()}
     components: dict[str, Any] = {PROBLEM: _problem_schema()}
     components.update(sorted(builder.inputs.components.items()))

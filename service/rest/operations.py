@@ -1,10 +1,14 @@
-"""The REST read routes, each one named GraphQL operation in ``graphql/rest/*.graphql``.
+"""The REST routes, each one named GraphQL operation in ``graphql/rest/*.graphql``.
 
-A file holds one query whose only root field is what the route answers; the comment above it
-says the route (``# GET /api/v1/…``), what it returns, and an example request
-(``# Example: /api/v1/…``). The route's parameters are the operation's variables (path
+A file holds one operation whose only root field is what the route answers; the comment above
+it says the route (``# GET /api/v1/…``), what it returns, and an example request
+(``# Example: /api/v1/…``). A read route's parameters are the operation's variables (path
 segments by name, the rest from the query string), so a REST response is the same
 operation's ``data`` over ``/graphql`` with the same variables, taken at its root field.
+
+A write route (``# POST|PATCH|DELETE /api/v1/…``) is a mutation taking one ``$input``: the
+JSON body, with the path segments as fields of it (``{id}`` is ``input.id``); its comment adds
+an example body (``# Body: {…}``) unless the path says everything.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from graphql import (
     FieldNode,
+    GraphQLInputObjectType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
@@ -26,6 +31,7 @@ from graphql import (
     get_named_type,
     parse,
     specified_rules,
+    type_from_ast,
     validate,
 )
 
@@ -34,8 +40,11 @@ PREFIX = "/api/v1"
 CONNECTION_SUFFIX = "Connection"
 # Variables that connection routes page with, and the parts of the page they read.
 LIMIT, CURSOR = "limit", "cursor"
-_ROUTE_LINE = re.compile(r"^GET (/api/v1/[a-z0-9\-/{}A-Za-z]+)$")
+_ROUTE_LINE = re.compile(r"^(GET|POST|PATCH|DELETE) (/api/v1/[a-z0-9\-/{}A-Za-z]+)$")
 _EXAMPLE = "Example:"
+_BODY = "Body:"
+READ = "GET"
+INPUT = "input"
 
 
 class RouteError(ValueError):
@@ -62,6 +71,13 @@ class RestOperation:
     root_key: str
     root_type: GraphQLOutputType
     shape: Shape
+    method: str = READ
+    # A write route's example body (JSON text), if it takes one.
+    body_example: str | None = None
+
+    @property
+    def writes(self) -> bool:
+        return self.method != READ
 
     @property
     def path_parameters(self) -> tuple[str, ...]:
@@ -72,8 +88,18 @@ class RestOperation:
         return self.name
 
 
-def _header(text: str, path: Path) -> tuple[str, str, str]:
-    """(route path, description, example) from the comment block that opens the file."""
+@dataclass(frozen=True)
+class _Header:
+    method: str
+    path: str
+    description: str
+    example: str
+    body: str | None
+
+
+def _header(text: str, path: Path) -> _Header:
+    """The method, route path, description, examples from the comment block that opens the
+    file."""
     comment: list[str] = []
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -84,6 +110,11 @@ def _header(text: str, path: Path) -> tuple[str, str, str]:
     match = _ROUTE_LINE.match(comment[0])
     if match is None:
         raise RouteError(f"{path.name}: the first line must be `# GET /api/v1/…`")
+    body_lines = [line for line in comment if line.startswith(_BODY)]
+    if len(body_lines) > 1 or (body_lines and match.group(1) == READ):
+        raise RouteError(f"{path.name}: a write route may give one `# Body: {{…}}` line")
+    body = body_lines[0].removeprefix(_BODY).strip() if body_lines else None
+    comment = [line for line in comment if not line.startswith(_BODY)]
     examples = [line for line in comment if line.startswith(_EXAMPLE)]
     if len(examples) != 1:
         raise RouteError(f"{path.name}: give exactly one `# Example: /api/v1/…` line")
@@ -93,7 +124,7 @@ def _header(text: str, path: Path) -> tuple[str, str, str]:
     description = " ".join(line for line in comment[1:] if not line.startswith(_EXAMPLE))
     if not description:
         raise RouteError(f"{path.name}: describe what the route returns")
-    return match.group(1), description, example
+    return _Header(match.group(1), match.group(2), description, example, body)
 
 
 def _summary(description: str) -> str:
@@ -103,7 +134,8 @@ def _summary(description: str) -> str:
 
 def load_operation(schema: GraphQLSchema, path: Path) -> RestOperation:
     text = path.read_text(encoding="utf-8")
-    route, description, example = _header(text, path)
+    header = _header(text, path)
+    route, description, example = header.path, header.description, header.example
     document = parse(text)
     errors = validate(schema, document, specified_rules)
     if errors:
@@ -112,21 +144,25 @@ def load_operation(schema: GraphQLSchema, path: Path) -> RestOperation:
     if len(definitions) != 1 or not isinstance(definitions[0], OperationDefinitionNode):
         raise RouteError(f"{path.name}: hold exactly one operation and no fragments")
     definition = definitions[0]
-    if definition.operation != OperationType.QUERY or definition.name is None:
-        raise RouteError(f"{path.name}: the route must be a named query")
+    expected = OperationType.QUERY if header.method == READ else OperationType.MUTATION
+    if definition.operation != expected or definition.name is None:
+        raise RouteError(f"{path.name}: a {header.method} route must be a named {expected.value}")
     if definition.name.value != f"Rest{path.stem}":
         raise RouteError(f"{path.name}: name the operation Rest{path.stem}")
     fields = definition.selection_set.selections
     if len(fields) != 1 or not isinstance(fields[0], FieldNode):
         raise RouteError(f"{path.name}: select exactly one root field")
     root = fields[0]
-    query_type = schema.query_type
-    assert query_type is not None
-    root_type = query_type.fields[root.name.value].type
+    root_object = schema.query_type if header.method == READ else schema.mutation_type
+    assert root_object is not None
+    root_type = root_object.fields[root.name.value].type
     variables = {v.variable.name.value for v in definition.variable_definitions or ()}
-    for parameter in re.findall(r"{(\w+)}", route):
-        if parameter not in variables:
-            raise RouteError(f"{path.name}: the path names {{{parameter}}}, not a variable")
+    if header.method == READ:
+        for parameter in re.findall(r"{(\w+)}", route):
+            if parameter not in variables:
+                raise RouteError(f"{path.name}: the path names {{{parameter}}}, not a variable")
+    else:
+        _check_write(schema, definition, route, path)
     shape = _shape(root_type)
     if shape is Shape.PAGE and not {LIMIT, CURSOR} <= variables:
         raise RouteError(f"{path.name}: a connection route pages with ${LIMIT} and ${CURSOR}")
@@ -141,7 +177,38 @@ def load_operation(schema: GraphQLSchema, path: Path) -> RestOperation:
         root_key=(root.alias or root.name).value,
         root_type=root_type,
         shape=shape,
+        method=header.method,
+        body_example=header.body,
     )
+
+
+def input_type(
+    schema: GraphQLSchema, definition: OperationDefinitionNode
+) -> GraphQLInputObjectType:
+    """A write route's ``$input`` type."""
+    (variable,) = definition.variable_definitions or ()
+    declared = type_from_ast(schema, variable.type)
+    named = get_named_type(declared)
+    assert isinstance(named, GraphQLInputObjectType)  # checked when the route was loaded
+    return named
+
+
+def _check_write(
+    schema: GraphQLSchema, definition: OperationDefinitionNode, route: str, path: Path
+) -> None:
+    variables = definition.variable_definitions or ()
+    if [v.variable.name.value for v in variables] != [INPUT]:
+        raise RouteError(f"{path.name}: a write route takes exactly one variable, ${INPUT}")
+    declared = type_from_ast(schema, variables[0].type)
+    if not isinstance(declared, GraphQLNonNull) or not isinstance(
+        declared.of_type, GraphQLInputObjectType
+    ):
+        raise RouteError(f"{path.name}: ${INPUT} must be a non-null input object")
+    for parameter in re.findall(r"{(\w+)}", route):
+        if parameter not in declared.of_type.fields:
+            raise RouteError(
+                f"{path.name}: the path names {{{parameter}}}, not a field of ${INPUT}"
+            )
 
 
 def _shape(root_type: GraphQLOutputType) -> Shape:
@@ -157,11 +224,12 @@ def _shape(root_type: GraphQLOutputType) -> Shape:
 def load_operations(schema: GraphQLSchema, directory: Path = REST_DIR) -> tuple[RestOperation, ...]:
     """Every route, in path order; refuses two files that claim one path."""
     operations = [load_operation(schema, p) for p in sorted(directory.glob("*.graphql"))]
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, str], str] = {}
     for operation in operations:
-        if operation.path in seen:
+        route = (operation.method, operation.path)
+        if route in seen:
             raise RouteError(
-                f"{operation.name} and {seen[operation.path]} both serve {operation.path}"
+                f"{operation.name} and {seen[route]} both serve {operation.method} {operation.path}"
             )
-        seen[operation.path] = operation.name
-    return tuple(sorted(operations, key=lambda o: o.path))
+        seen[route] = operation.name
+    return tuple(sorted(operations, key=lambda o: (o.path, o.method)))

@@ -7,15 +7,25 @@ import strawberry
 from service.config import Settings
 from service.schema.analytics import AnalyticsQuery
 from service.schema.errors import SafeErrors
-from service.schema.mutation_fields import Mutation
+from service.schema.mutation_fields import Mutation as EntityMutation
 from service.schema.prepared import PreparedDocument
 from service.schema.query import Query as ReadQuery
 from service.schema.search import SearchQuery
+from service.schema.webhooks import WebhookMutation, WebhookQuery
 
 
 @strawberry.type(description="Who invests in which AI start-ups, in which rounds, and with what.")
-class Query(ReadQuery, SearchQuery, AnalyticsQuery):
-    """The read API's entry points, plus search and the analytics."""
+class Query(ReadQuery, SearchQuery, AnalyticsQuery, WebhookQuery):
+    """The read API's entry points, plus search, the analytics and webhook management."""
+
+
+# Every entity's create, update and retire, merges and keys (generated), and webhooks.
+Mutation = strawberry.type(
+    type("Mutation", (EntityMutation, WebhookMutation), {"__module__": __name__}),
+    description="Changes to the graph. Every mutation needs an API key with the `write` "
+    "scope (key and webhook management: `admin`); each runs in one transaction and writes "
+    "nothing when it returns `userErrors`.",
+)
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

@@ -103,6 +103,10 @@ async def _in_savepoint(info: Info, work: Callable[[Db], Awaitable[T]]) -> T | l
         context.forget_loaded()
 
 
+# For the other modules of mutations (service/schema/webhooks.py).
+in_savepoint = _in_savepoint
+
+
 def _pk(value: strawberry.ID, type_name: str, field: str = "id") -> int:
     try:
         return decode_id_of(str(value), type_name)

@@ -75,6 +75,12 @@ QUERY_COST = Histogram(
     buckets=(1, 10, 50, 100, 500, 1_000, 5_000, 10_000, 50_000),
 )
 
+WEBHOOK_BACKLOG = Gauge(
+    f"{PREFIX}_webhook_backlog",
+    "Webhook deliveries not yet delivered nor dead-lettered, as a deliverer last counted them.",
+    multiprocess_mode="max",
+)
+
 _names: set[str] = set()
 _names_lock = threading.Lock()
 

@@ -34,12 +34,16 @@ FALLBACK_ROOT_FIELDS: set[str] = {
     # Grouped totals: one statement of their own (service/analytics/aggregates.py).
     "fundingRoundsAggregate",
     "investmentsAggregate",
+    # Webhook management reads its own tables (service/webhooks/store.py).
+    "webhookEndpoints",
+    "webhookDeadLetters",
 }
 
 # Object fields served by the resolvers only, as "Type.field" ("Type.*": the whole type).
 FALLBACK_FIELDS: set[str] = {
     "SearchHit.*",
     "Change.*", "ChangeKey.*", "ChangePage.*",
+    "WebhookEndpoint.*", "WebhookDeadLetter.*",
     *(
         f"{name}.*"
         for name in (

@@ -57,7 +57,11 @@ def rest_schema(rest_server: str) -> schemathesis.BaseSchema:
 
 
 # The routes, known without a server so that each is its own test.
-PATHS = sorted([o.path for o in load_operations(build_schema(Settings())._schema)] + [EXPORT_PATH])
+# Reads only: the write routes (webhooks) need an admin key, and tests/webhooks covers them.
+PATHS = sorted(
+    [o.path for o in load_operations(build_schema(Settings())._schema) if not o.writes]
+    + [EXPORT_PATH]
+)
 
 
 @pytest.mark.parametrize("mode", list(GenerationMode), ids=str)
