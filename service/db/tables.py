@@ -559,6 +559,21 @@ event_participant = Table(
     Index(None, "organization_id"),
 )
 
+# A person's part in an event (an executive appointed, questioned, stepping down): a table of
+# its own beside event_participant, so that a participant's organization stays required and
+# its key (event, organization) stays as it is.
+event_person = Table(
+    "event_person",
+    metadata,
+    Column("event_id", BigInteger, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", BigInteger, ForeignKey("person.id"), primary_key=True),
+    Column("role", Text, nullable=False),
+    *_versioned(),
+    # Person.events: the person's events, probed per event through (person, event).
+    Index("ix_event_person_person", "person_id", "event_id"),
+    comment="A person's part in an event: appointed, questioned, stepping down.",
+)
+
 source = Table(
     "source",
     metadata,

@@ -40,6 +40,7 @@ NOT_SHOWN: dict[str, set[str]] = {
     # Link rows shown inside their parent, without versions of their own in the API.
     "ProductAlternative": {"version", "recorded_at"},
     "EventParticipant": {"version", "recorded_at"},
+    "EventPerson": {"version", "recorded_at"},
 }
 
 
