@@ -1,8 +1,11 @@
 """People in events: a person's part in an event (``event_person``), beside the organizations
-of ``event_participant``.
+of ``event_participant``; funds found by search.
 
-A versioned table like the others (``sg_versioning_sync``, 0004): keyed by (event, person), as
-``event_participant`` is by (event, organization), so it keeps its images in light audit mode.
+``event_person`` is a versioned table like the others (``sg_versioning_sync``, 0004): keyed by
+(event, person), as ``event_participant`` is by (event, organization), so it keeps its images
+in light audit mode. A fund's name gets its normalised form (``sg_normalize``, as products'
+and people's) with a trigram index, which search matches; re-syncing ``fund`` gives its
+history table the column and its versioning trigger the new generated column to skip.
 
 Revision ID: 0024_people_investors
 Revises: 0020_usd_refresh_by_row
@@ -53,9 +56,25 @@ def upgrade() -> None:
         "ix_event_person_person", "event_person", ["person_id", "event_id"], unique=False
     )
     _sync("event_person")
+    op.add_column(
+        "fund",
+        sa.Column(
+            "name_normalized", sa.Text(), sa.Computed("sg_normalize(name)", persisted=True)
+        ),
+    )
+    op.create_index(
+        "ix_fund_name_normalized_trgm", "fund", ["name_normalized"], unique=False,
+        postgresql_using="gin", postgresql_ops={"name_normalized": "gin_trgm_ops"},
+    )
+    _sync("fund")
 
 
 def downgrade() -> None:
+    op.drop_index("ix_fund_name_normalized_trgm", table_name="fund")
+    # The views list the columns: they go with the column and are rebuilt for fund.
+    op.execute("ALTER TABLE history.fund DROP COLUMN name_normalized CASCADE")
+    op.execute("ALTER TABLE fund DROP COLUMN name_normalized CASCADE")
+    _sync("fund")
     op.execute("DROP VIEW IF EXISTS live.event_person")
     op.execute("DROP VIEW IF EXISTS asof.event_person")
     op.drop_table("event_person")

@@ -1,9 +1,9 @@
-"""One ranked search over organizations, people, products and funding rounds.
+"""One ranked search over organizations, people, products, funds and funding rounds.
 
 Every name is matched in its normalised form (``sg_normalize``: case, accents, Arabic vowel
 marks and letter variants folded) through a trigram index: organization names through their
 compact key (``sg_compact``: the normalised name without spaces or punctuation, migration
-0007), people's and products' names through their normalised columns. So a query in any
+0007), people's, products' and funds' names through their normalised columns. So a query in any
 script finds names stored in that script, "open ai" finds "OpenAI", and typos still match.
 
 Ranking: how well a name matches comes first, in tiers, and prominence only breaks near-ties.
@@ -89,6 +89,7 @@ class SearchKind(StrEnum):
     PERSON = "PERSON"
     PRODUCT = "PRODUCT"
     FUNDING_ROUND = "FUNDING_ROUND"
+    FUND = "FUND"
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,10 +288,23 @@ product_hits AS (
         LIMIT {RETRIEVAL_CAP}
     ) c, q
     ORDER BY 4 DESC, c.id LIMIT {CANDIDATES}
+),
+-- Funds as products: by name alone ("Cobalt Fund I"), through ix_fund_name_normalized_trgm.
+fund_hits AS (
+    SELECT 'FUND' AS kind, c.id, c.matched, {_text_score("c.name", "c.key")} AS score
+    FROM (
+        SELECT f.id, f.name AS matched, f.name_normalized AS name,
+               sg_compact(f.name_normalized) AS key
+        FROM fund f, q
+        WHERE 'FUND' = ANY($3::text[]) AND {_matches("f.name_normalized")}
+        LIMIT {RETRIEVAL_CAP}
+    ) c, q
+    ORDER BY 4 DESC, c.id LIMIT {CANDIDATES}
 )
 SELECT kind, id, matched, score::float8 AS score FROM (
     SELECT * FROM org_hits UNION ALL SELECT * FROM round_hits
     UNION ALL SELECT * FROM person_hits UNION ALL SELECT * FROM product_hits
+    UNION ALL SELECT * FROM fund_hits
 ) hits
 ORDER BY score DESC, kind, id
 LIMIT $4

@@ -785,10 +785,18 @@ fund = Table(
     Column("description", Text),
     *_timestamps(),
     *_versioned(),
+    # Search finds funds by name, as it finds products (migration 0024).
+    Column("name_normalized", Text, Computed(f"{NORMALIZE_FUNCTION}(name)", persisted=True)),
     CheckConstraint("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name="slug_format"),
     CheckConstraint("vintage_year BETWEEN 1900 AND 2200", name="vintage_year"),
     Index("ix_fund_manager", "manager_id", "id"),
     Index("ix_fund_name_id", "name", "id"),
+    Index(
+        "ix_fund_name_normalized_trgm",
+        "name_normalized",
+        postgresql_using="gin",
+        postgresql_ops={"name_normalized": "gin_trgm_ops"},
+    ),
     comment="A pool of capital managed by an investor organization, raised from limited partners.",
 )
 
