@@ -1,11 +1,12 @@
 """People in events: a person's part in an event (``event_person``), beside the organizations
-of ``event_participant``; funds found by search.
+of ``event_participant``; funds and listings found by search.
 
 ``event_person`` is a versioned table like the others (``sg_versioning_sync``, 0004): keyed by
 (event, person), as ``event_participant`` is by (event, organization), so it keeps its images
 in light audit mode. A fund's name gets its normalised form (``sg_normalize``, as products'
 and people's) with a trigram index, which search matches; re-syncing ``fund`` gives its
-history table the column and its versioning trigger the new generated column to skip.
+history table the column and its versioning trigger the new generated column to skip. A
+listing's ticker is indexed in upper case, which search compares it in.
 
 Revision ID: 0024_people_investors
 Revises: 0020_usd_refresh_by_row
@@ -67,9 +68,13 @@ def upgrade() -> None:
         postgresql_using="gin", postgresql_ops={"name_normalized": "gin_trgm_ops"},
     )
     _sync("fund")
+    op.create_index(
+        "ix_listing_ticker_upper", "listing", [sa.text("upper(ticker)")], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_listing_ticker_upper", table_name="listing")
     op.drop_index("ix_fund_name_normalized_trgm", table_name="fund")
     # The views list the columns: they go with the column and are rebuilt for fund.
     op.execute("ALTER TABLE history.fund DROP COLUMN name_normalized CASCADE")

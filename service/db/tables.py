@@ -728,6 +728,8 @@ listing = Table(
     Index("ix_listing_organization_sort", "organization_id", "sort_on", "id"),
     Index("ix_listing_sort_id", "sort_on", "id"),
     Index("ix_listing_status_sort", "status", "sort_on", "id"),
+    # Search finds a listing by its ticker, in any case (migration 0024).
+    Index("ix_listing_ticker_upper", text("upper(ticker)")),
     comment="An organization's listing on an exchange (IPO, direct listing), from plan to "
     "trading or withdrawal (F13: Alibaba Cloud's IPO plan, withdrawn in November 2023).",
 )

@@ -1,4 +1,5 @@
-"""Search finds funds by name, as it finds products: exactly, by prefix, and despite a typo."""
+"""Search finds funds by name, as it finds products (exactly, by prefix, despite a typo), and
+listings by ticker."""
 
 from __future__ import annotations
 
@@ -41,3 +42,32 @@ async def test_a_fund_is_found_by_prefix_and_despite_a_typo(deals_pair: Pair) ->
 async def test_funds_are_searched_only_when_asked_for(deals_pair: Pair) -> None:
     hits = await _hits(deals_pair, "Cobalt Fund I", ["ORGANIZATION", "PRODUCT"])
     assert all(h["kind"] != "FUND" for h in hits)
+
+
+LISTING = """
+query($query: String!) {
+  search(query: $query, first: 5) {
+    kind score matchedName node { __typename ... on Listing { status organization { slug } } }
+  }
+}"""
+
+
+async def test_a_listing_is_found_by_its_ticker_in_any_case(deals_pair: Pair) -> None:
+    for query in ("ACME", "acme"):
+        answer = await deals_pair.both(LISTING, {"query": query}, executor="resolvers")
+        listings = [h for h in answer.data["search"] if h["kind"] == "LISTING"]
+        assert listings == [
+            {
+                "kind": "LISTING",
+                "score": 3.855,
+                "matchedName": "ACME · NASDAQ",
+                "node": {
+                    "__typename": "Listing",
+                    "status": "LISTED",
+                    "organization": {"slug": "acme-ai"},
+                },
+            }
+        ], query
+    # A ticker matches whole: a part of one finds no listing.
+    answer = await deals_pair.both(LISTING, {"query": "acm"}, executor="resolvers")
+    assert all(h["kind"] != "LISTING" for h in answer.data["search"])
