@@ -236,10 +236,6 @@ class Holding:
     sector: str | None
     implied_value: UsdRange | None
 
-    @property
-    def valuation_usd(self) -> Decimal | None:
-        return None if self.valuation is None else self.valuation.usd
-
 
 @dataclass(frozen=True, slots=True)
 class Exposure:
@@ -267,45 +263,44 @@ class Portfolio:
 
 
 def _holding(row: asyncpg.Record) -> Holding:
-    get = row.__getitem__
     valuation = None
-    if get("valuation_basis") is not None:
+    if row["valuation_basis"] is not None:
         valuation = LatestValuation(
-            basis=get("valuation_basis"),
-            valuation_id=get("valuation_id"),
-            round_id=get("valuation_round_id"),
-            on=get("valuation_on"),
-            precision=get("valuation_precision"),
-            usd=get("valuation_usd"),
-            estimated=bool(get("valuation_estimated")),
+            basis=row["valuation_basis"],
+            valuation_id=row["valuation_id"],
+            round_id=row["valuation_round_id"],
+            on=row["valuation_on"],
+            precision=row["valuation_precision"],
+            usd=row["valuation_usd"],
+            estimated=bool(row["valuation_estimated"]),
         )
-    value_min, value_max = get("value_min"), get("value_max")
+    value_min, value_max = row["value_min"], row["value_max"]
     return Holding(
-        startup_id=get("startup_id"),
-        investment_ids=list(get("investment_ids")),
-        rounds=int(get("rounds")),
-        leads=int(get("leads")),
-        committed_usd=get("committed_usd"),
-        committed_estimated=bool(get("committed_estimated")),
-        undisclosed_count=int(get("undisclosed")),
-        stake_min=get("stake_min"),
-        stake_max=get("stake_max"),
-        held_min=get("held_min"),
-        held_max=get("held_max"),
-        stake_estimated=get("stake_estimated"),
-        status=get("status"),
-        exited_on=get("exited_on"),
-        exited_precision=get("exited_precision"),
+        startup_id=row["startup_id"],
+        investment_ids=list(row["investment_ids"]),
+        rounds=int(row["rounds"]),
+        leads=int(row["leads"]),
+        committed_usd=row["committed_usd"],
+        committed_estimated=bool(row["committed_estimated"]),
+        undisclosed_count=int(row["undisclosed"]),
+        stake_min=row["stake_min"],
+        stake_max=row["stake_max"],
+        held_min=row["held_min"],
+        held_max=row["held_max"],
+        stake_estimated=row["stake_estimated"],
+        status=row["status"],
+        exited_on=row["exited_on"],
+        exited_precision=row["exited_precision"],
         valuation=valuation,
-        diluted=bool(get("diluted")),
-        sector=get("sector"),
+        diluted=bool(row["diluted"]),
+        sector=row["sector"],
         implied_value=(
             None
             if value_min is None or value_max is None
             else UsdRange(
                 value_min,
                 value_max,
-                get("stake_estimated") or bool(get("valuation_estimated")) or bool(get("diluted")),
+                row["stake_estimated"] or bool(row["valuation_estimated"]) or bool(row["diluted"]),
             )
         ),
     )
