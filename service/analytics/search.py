@@ -1,9 +1,9 @@
-"""One ranked search over organizations, people, products and funding rounds.
+"""One ranked search over organizations, people, products, funds, funding rounds and listings.
 
 Every name is matched in its normalised form (``sg_normalize``: case, accents, Arabic vowel
 marks and letter variants folded) through a trigram index: organization names through their
 compact key (``sg_compact``: the normalised name without spaces or punctuation, migration
-0007), people's and products' names through their normalised columns. So a query in any
+0007), people's, products' and funds' names through their normalised columns. So a query in any
 script finds names stored in that script, "open ai" finds "OpenAI", and typos still match.
 
 Ranking: how well a name matches comes first, in tiers, and prominence only breaks near-ties.
@@ -23,7 +23,9 @@ Ranking: how well a name matches comes first, in tiers, and prominence only brea
 A score is therefore ``tier + 0.95 * similarity + 0.05 * prominence``: its integer part is the
 tier, and no name of a lower tier outranks one of a higher tier. A funding round is found
 through the name of the organization that raised it and scores ``tier + ROUND_FACTOR * 0.95 *
-similarity`` of that name, right below the organization itself.
+similarity`` of that name, right below the organization itself. A listing is found by its
+ticker alone, equal to the query in any case ("acme" → ACME), and scores as a round of an
+organization of that exact name.
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ class SearchKind(StrEnum):
     PERSON = "PERSON"
     PRODUCT = "PRODUCT"
     FUNDING_ROUND = "FUNDING_ROUND"
+    FUND = "FUND"
+    LISTING = "LISTING"
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,10 +291,32 @@ product_hits AS (
         LIMIT {RETRIEVAL_CAP}
     ) c, q
     ORDER BY 4 DESC, c.id LIMIT {CANDIDATES}
+),
+-- Funds as products: by name alone ("Cobalt Fund I"), through ix_fund_name_normalized_trgm.
+fund_hits AS (
+    SELECT 'FUND' AS kind, c.id, c.matched, {_text_score("c.name", "c.key")} AS score
+    FROM (
+        SELECT f.id, f.name AS matched, f.name_normalized AS name,
+               sg_compact(f.name_normalized) AS key
+        FROM fund f, q
+        WHERE 'FUND' = ANY($3::text[]) AND {_matches("f.name_normalized")}
+        LIMIT {RETRIEVAL_CAP}
+    ) c, q
+    ORDER BY 4 DESC, c.id LIMIT {CANDIDATES}
+),
+-- A ticker is a code, not a name: only an equal one (in any case) matches, through
+-- ix_listing_ticker_upper.
+listing_hits AS (
+    SELECT 'LISTING' AS kind, l.id, l.ticker || coalesce(' · ' || l.exchange, '') AS matched,
+           {TIER_EXACT + ROUND_FACTOR * SIMILARITY_WEIGHT} AS score
+    FROM listing l
+    WHERE 'LISTING' = ANY($3::text[]) AND upper(l.ticker) = upper($1)
+    ORDER BY l.id LIMIT {CANDIDATES}
 )
 SELECT kind, id, matched, score::float8 AS score FROM (
     SELECT * FROM org_hits UNION ALL SELECT * FROM round_hits
     UNION ALL SELECT * FROM person_hits UNION ALL SELECT * FROM product_hits
+    UNION ALL SELECT * FROM fund_hits UNION ALL SELECT * FROM listing_hits
 ) hits
 ORDER BY score DESC, kind, id
 LIMIT $4

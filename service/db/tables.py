@@ -559,6 +559,21 @@ event_participant = Table(
     Index(None, "organization_id"),
 )
 
+# A person's part in an event (an executive appointed, questioned, stepping down): a table of
+# its own beside event_participant, so that a participant's organization stays required and
+# its key (event, organization) stays as it is.
+event_person = Table(
+    "event_person",
+    metadata,
+    Column("event_id", BigInteger, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", BigInteger, ForeignKey("person.id"), primary_key=True),
+    Column("role", Text, nullable=False),
+    *_versioned(),
+    # Person.events: the person's events, probed per event through (person, event).
+    Index("ix_event_person_person", "person_id", "event_id"),
+    comment="A person's part in an event: appointed, questioned, stepping down.",
+)
+
 source = Table(
     "source",
     metadata,
@@ -713,6 +728,8 @@ listing = Table(
     Index("ix_listing_organization_sort", "organization_id", "sort_on", "id"),
     Index("ix_listing_sort_id", "sort_on", "id"),
     Index("ix_listing_status_sort", "status", "sort_on", "id"),
+    # Search finds a listing by its ticker, in any case (migration 0024).
+    Index("ix_listing_ticker_upper", text("upper(ticker)")),
     comment="An organization's listing on an exchange (IPO, direct listing), from plan to "
     "trading or withdrawal (F13: Alibaba Cloud's IPO plan, withdrawn in November 2023).",
 )
@@ -770,10 +787,18 @@ fund = Table(
     Column("description", Text),
     *_timestamps(),
     *_versioned(),
+    # Search finds funds by name, as it finds products (migration 0024).
+    Column("name_normalized", Text, Computed(f"{NORMALIZE_FUNCTION}(name)", persisted=True)),
     CheckConstraint("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name="slug_format"),
     CheckConstraint("vintage_year BETWEEN 1900 AND 2200", name="vintage_year"),
     Index("ix_fund_manager", "manager_id", "id"),
     Index("ix_fund_name_id", "name", "id"),
+    Index(
+        "ix_fund_name_normalized_trgm",
+        "name_normalized",
+        postgresql_using="gin",
+        postgresql_ops={"name_normalized": "gin_trgm_ops"},
+    ),
     comment="A pool of capital managed by an investor organization, raised from limited partners.",
 )
 

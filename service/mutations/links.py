@@ -1,5 +1,5 @@
 """The rows that hang off an entity and are written with it: a component's position, an
-event's participants, a product's alternatives, a claim's subject."""
+event's participants and people, a product's alternatives, a claim's subject."""
 
 from __future__ import annotations
 
@@ -39,6 +39,24 @@ async def set_participants(db: Db, event_id: int, roles: Sequence[tuple[int, str
         await db.fetch_sql(
             "INSERT INTO public.event_participant (event_id, organization_id, role)"
             " VALUES ($1, $2, $3) ON CONFLICT (event_id, organization_id)"
+            " DO UPDATE SET role = excluded.role, retired_at = NULL",
+            [event_id, pk, role],
+        )
+
+
+async def set_event_people(db: Db, event_id: int, roles: Sequence[tuple[int, str]]) -> None:
+    """Makes the (person id, role) pairs the people in the event: others are retired, earlier
+    ones revived."""
+    ids = [pk for pk, _ in roles]
+    await db.fetch_sql(
+        "UPDATE public.event_person SET retired_at = now()"
+        " WHERE event_id = $1 AND retired_at IS NULL AND NOT person_id = ANY($2::bigint[])",
+        [event_id, ids],
+    )
+    for pk, role in roles:
+        await db.fetch_sql(
+            "INSERT INTO public.event_person (event_id, person_id, role)"
+            " VALUES ($1, $2, $3) ON CONFLICT (event_id, person_id)"
             " DO UPDATE SET role = excluded.role, retired_at = NULL",
             [event_id, pk, role],
         )

@@ -280,7 +280,7 @@ SPECS: dict[str, EntitySpec] = {
                 "description": col("description"),
                 "occurred_on": _date("occurred"),
             },
-            owned=((t.event_participant, "event_id"),),
+            owned=((t.event_participant, "event_id"), (t.event_person, "event_id")),
         ),
         EntitySpec(
             "Source",

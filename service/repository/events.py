@@ -1,4 +1,5 @@
-"""Events and who took part: entities, filter leaves, orderings and read model."""
+"""Events and who took part (organizations, and people): entities, filter leaves, orderings
+and read model."""
 
 from __future__ import annotations
 
@@ -32,6 +33,17 @@ def event_involves(organization_id: ColumnElement[Any]) -> ColumnElement[bool]:
     )
 
 
+def event_has_person(person_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    """Events the person takes part in; correlated explicitly, as ``event_involves``."""
+    part = t.event_person
+    return (
+        select(part.c.event_id)
+        .where(part.c.event_id == t.event.c.id, part.c.person_id == person_id)
+        .correlate_except(part)
+        .exists()
+    )
+
+
 EVENT_LEAVES: dict[str, Leaf] = {
     "id": eq_in(t.event.c.id),
     "kind": eq_in(t.event.c.kind),
@@ -49,6 +61,7 @@ EVENT = Entity(
 )
 
 EVENT_PARTICIPANT = Entity("event_participant", t.event_participant, plain(t.event_participant))
+EVENT_PERSON = Entity("event_person", t.event_person, plain(t.event_person))
 
 EVENT_FIELDS = m.TypeMap(
     "Event",
@@ -60,6 +73,7 @@ EVENT_FIELDS = m.TypeMap(
         "description": m.Value("description"),
         "occurredOn": m.PartialDate("occurred"),
         "participants": m.Rows("EventParticipant", "event_id", ("event_id", "organization_id")),
+        "people": m.Rows("EventPerson", "event_id", ("event_id", "person_id")),
         "claims": m.Claims("event_id"),
     },
 )
@@ -68,5 +82,12 @@ EVENT_PARTICIPANT_FIELDS = m.TypeMap(
     "EventParticipant",
     EVENT_PARTICIPANT,
     {"organization": m.ToOne("Organization", "organization_id"), "role": m.Value("role")},
+    node=False,
+)
+
+EVENT_PERSON_FIELDS = m.TypeMap(
+    "EventPerson",
+    EVENT_PERSON,
+    {"person": m.ToOne("Person", "person_id"), "role": m.Value("role")},
     node=False,
 )

@@ -8,6 +8,7 @@ from service.db import tables as t
 from service.repository import readmodel as m
 from service.repository.conditions import Leaf, eq_in, text_match
 from service.repository.entities import EARLIEST, Entity, plain
+from service.repository.events import event_has_person
 
 PERSON_LEAVES: dict[str, Leaf] = {
     "id": eq_in(t.person.c.id),
@@ -44,6 +45,9 @@ PERSON_FIELDS = m.TypeMap(
         "description": m.Value("description"),
         "roles": m.Rows("PersonRole", "person_id", ("id",)),
         "investments": m.children("InvestmentPerson", t.investment_person.c.person_id),
+        "events": m.Children(
+            "Event", lambda parent, arguments: event_has_person(parent), lambda a: "event_person"
+        ),
     },
 )
 

@@ -13,7 +13,7 @@ from service.repository.compute import COMPUTE_ASSET_FIELDS
 from service.repository.credits import CREDIT_PROGRAM_FIELDS, CREDIT_TYPE_FIELDS
 from service.repository.deal_people import INVESTMENT_PERSON_FIELDS
 from service.repository.entities import Entity
-from service.repository.events import EVENT_FIELDS, EVENT_PARTICIPANT_FIELDS
+from service.repository.events import EVENT_FIELDS, EVENT_PARTICIPANT_FIELDS, EVENT_PERSON_FIELDS
 from service.repository.exits import EXIT_FIELDS
 from service.repository.funds import (
     FUND_COMMITMENT_FIELDS,
@@ -52,6 +52,7 @@ TYPE_MAPS: dict[str, TypeMap] = {
         COMPUTE_ASSET_FIELDS,
         EVENT_FIELDS,
         EVENT_PARTICIPANT_FIELDS,
+        EVENT_PERSON_FIELDS,
         SOURCE_FIELDS,
         CLAIM_FIELDS,
         ACQUISITION_FIELDS,

@@ -162,6 +162,13 @@ async def _participants(db: Db, event_id: int, items: list[mi.EventParticipantIn
     await links.set_participants(db, event_id, roles)
 
 
+async def _event_people(db: Db, event_id: int, items: list[mi.EventPersonInput]) -> None:
+    """Makes ``items`` the people in the event: others are retired, earlier ones revived."""
+    ids = [(await resolve_id(db, "people", p.person, ["Person"]))[1] for p in items]
+    roles = [(pk, item.role) for pk, item in zip(ids, items, strict=True)]
+    await links.set_event_people(db, event_id, roles)
+
+
 async def _alternatives(db: Db, product_id: int, items: list[mi.ProductAlternativeInput]) -> None:
     """Makes ``items`` the products this one is an alternative to: others are retired."""
     ids = [(await resolve_id(db, "alternativeTo", p.product, ["Product"]))[1] for p in items]
@@ -188,6 +195,7 @@ async def _after_create(spec: EntitySpec, db: Db, pk: int, data: Any) -> None:
             await checks.check_investment(db, await links.investment_of_component(db, pk))
         case "Event":
             await _participants(db, pk, data.participants or [])
+            await _event_people(db, pk, data.people or [])
         case "Product":
             await _alternatives(db, pk, data.alternative_to or [])
         case "Claim":
@@ -221,6 +229,8 @@ async def _after_update(spec: EntitySpec, db: Db, pk: int, data: Any) -> None:
         case "Event":
             if data.participants is not UNSET:
                 await _participants(db, pk, data.participants or [])
+            if data.people is not UNSET:
+                await _event_people(db, pk, data.people or [])
         case "Product":
             if data.alternative_to is not UNSET:
                 await _alternatives(db, pk, data.alternative_to or [])

@@ -233,6 +233,12 @@ class EventParticipantInput:
     role: str = F(description='Its part in the event, e.g. "business to be listed".')
 
 
+@strawberry.input(description="A person's part in an event.")
+class EventPersonInput:
+    person: strawberry.ID = F(description="ID of the person.")
+    role: str = F(description='Their part in the event, e.g. "appointed chief executive".')
+
+
 @strawberry.input(description="A new event.")
 class EventCreateInput:
     slug: str = F(description="Stable, URL-safe identifier.")
@@ -243,6 +249,7 @@ class EventCreateInput:
     participants: list[EventParticipantInput] | None = F(
         default=None, description="The organizations involved."
     )
+    people: list[EventPersonInput] | None = F(default=None, description="The people involved.")
 
 
 @strawberry.input(description="A new source.")

@@ -15,6 +15,7 @@ from service.schema.relay import Connection, Node
 
 if TYPE_CHECKING:
     from service.schema.deal_people import InvestmentPerson
+    from service.schema.events import Event
     from service.schema.sources import Claim
 
 P = PERSON_FIELDS
@@ -35,6 +36,9 @@ class Person(Node, Versioned):
     investments: Connection[
         Annotated[InvestmentPerson, strawberry.lazy("service.schema.deal_people")]
     ] = connection(P, "investments", "Investments the person oversees or represents (F8).")
+    events: Connection[Annotated[Event, strawberry.lazy("service.schema.events")]] = connection(
+        P, "events", "Events the person takes part in, latest first."
+    )
 
 
 @strawberry.type(description="A role a person holds at an organization, over a period.")

@@ -11,6 +11,8 @@ from service.analytics import search as s
 from service.analytics.common import AnalyticsInputError
 from service.repository.registry import entity_of
 from service.schema.context import Info
+from service.schema.funds import Fund
+from service.schema.listings import Listing
 from service.schema.mapped import make
 from service.schema.organizations import Organization
 from service.schema.people import Person
@@ -22,17 +24,19 @@ SearchKind = s.SearchKind
 strawberry.enum(SearchKind, description="What kind of thing a search hit is.")
 
 SearchResult = Annotated[
-    Organization | Person | Product | FundingRound,
+    Organization | Person | Product | FundingRound | Fund | Listing,
     strawberry.union("SearchResult", description="Anything `search` can find."),
 ]
 
-Found = Organization | Person | Product | FundingRound
+Found = Organization | Person | Product | FundingRound | Fund | Listing
 
 _TYPES: dict[SearchKind, str] = {
     SearchKind.ORGANIZATION: "Organization",
     SearchKind.PERSON: "Person",
     SearchKind.PRODUCT: "Product",
     SearchKind.FUNDING_ROUND: "FundingRound",
+    SearchKind.FUND: "Fund",
+    SearchKind.LISTING: "Listing",
 }
 
 
@@ -46,21 +50,26 @@ class SearchHit:
         "the name's similarity (trigrams and edit distance, in [0, 1]) plus 0.05 times the "
         "prominence of the organization (money raised, investments made, rounds, recency) or "
         "person (roles), in [0, 1], so prominence only breaks near-ties. A funding round "
-        "scores its raiser's tier plus 0.9 times its raiser's similarity part."
+        "scores its raiser's tier plus 0.9 times its raiser's similarity part; a product or "
+        "a fund its text part alone; a listing, found by a ticker equal to the query in any "
+        "case, 3 + 0.9 times 0.95, as a round of an organization of that exact name."
     )
     matched_name: str = strawberry.field(
         description="The stored name that matched, in its own script (for a round: the "
-        "raiser's name, the round type and the date)."
+        "raiser's name, the round type and the date; for a listing: its ticker and exchange)."
     )
-    node: SearchResult = strawberry.field(description="The organization, person, product or round.")
+    node: SearchResult = strawberry.field(
+        description="The organization, person, product, round, fund or listing."
+    )
 
 
 @strawberry.type
 class SearchQuery:
     @strawberry.field(
-        description="Ranked search over organizations, people, products and funding rounds, by "
-        "any stored name in any script (e.g. `月之暗面`, `علي بابا`, `ALIBABA`), ignoring case "
-        "and accents, spaces and punctuation (`open ai`), and tolerating typos (`alibba`). "
+        description="Ranked search over organizations, people, products, funds and funding "
+        "rounds by any stored name in any script (e.g. `月之暗面`, `علي بابا`, `ALIBABA`), "
+        "ignoring case and accents, spaces and punctuation (`open ai`), and tolerating typos "
+        "(`alibba`), and over listings by ticker (`acme`). "
         "Exact names rank above space variants, prefixes and typos, closer names above "
         "farther ones, and prominent organizations above obscure namesakes only when the "
         "names match about equally well. `query` needs "

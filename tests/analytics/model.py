@@ -25,6 +25,10 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def round6(value: Decimal) -> Decimal:
+    return value.quantize(SHARE, rounding=ROUND_HALF_UP)
+
+
 def text(value: Decimal) -> str:
     """How the API writes decimals: plain, no trailing zeros."""
     out = format(value, "f")
@@ -59,6 +63,8 @@ class Market:
     products: dict[int, list[str]] = field(default_factory=dict)
     relationships: list[asyncpg.Record] = field(default_factory=list)
     claims: dict[tuple[str, int], set[int]] = field(default_factory=dict)
+    valuations: list[asyncpg.Record] = field(default_factory=list)
+    exits: dict[int, list[asyncpg.Record]] = field(default_factory=dict)
 
     @staticmethod
     async def load(conn: asyncpg.Connection) -> Market:
@@ -85,6 +91,10 @@ class Market:
             for column in ("consideration_component_id", "investment_id", "funding_round_id"):
                 if row[column] is not None:
                     m.claims[(column, row[column])].add(row["claim_id"])
+        m.valuations = list(await conn.fetch("SELECT * FROM valuation"))
+        m.exits = defaultdict(list)
+        for row in await conn.fetch("SELECT * FROM exit"):
+            m.exits[row["investment_id"]].append(row)
         return m
 
     # --- money -------------------------------------------------------------------------
@@ -307,18 +317,46 @@ class Market:
             return None
         return min(set(categories), key=lambda c: (-categories.count(c), c))
 
-    def latest_valuation(self, org_id: int) -> tuple[asyncpg.Record, Decimal | None] | None:
-        valued = [
-            r for r in self.rounds.values()
+    def latest_valuation(self, org_id: int) -> dict[str, Any] | None:
+        """The latest valuation record, or post-money of a round no record stands for; a
+        record wins a tie of dates, then the later row."""
+        recorded = {v["round_id"] for v in self.valuations if v["round_id"] is not None}
+        candidates = [
+            (v["sort_on"], 1, v["id"], {
+                "basis": v["basis"], "valuation_id": v["id"], "round_id": v["round_id"],
+                "on": v["valued_on"], "precision": v["valued_precision"],
+                "usd": self.usd(v["value_amount"], v["value_currency"], v["valued_on"])})
+            for v in self.valuations if v["organization_id"] == org_id
+        ] + [
+            (r["sort_on"], 0, r["id"], {
+                "basis": "POST_MONEY", "valuation_id": None, "round_id": r["id"],
+                "on": r["announced_on"], "precision": r["announced_precision"],
+                "usd": self.usd(r["post_money_amount"], r["post_money_currency"],
+                                r["announced_on"])})
+            for r in self.rounds.values()
             if r["organization_id"] == org_id and r["post_money_amount"] is not None
+            and r["id"] not in recorded
         ]  # fmt: skip
-        if not valued:
+        if not candidates:
             return None
-        latest = max(valued, key=lambda r: (r["sort_on"], r["id"]))
-        value = self.usd(
-            latest["post_money_amount"], latest["post_money_currency"], latest["announced_on"]
-        )
-        return latest, value
+        return max(candidates, key=lambda c: c[:3])[3]
+
+    def status(self, inv: asyncpg.Record) -> str:
+        exits = self.exits.get(inv["id"], [])
+        if not exits:
+            return "ACTIVE"
+        if any(x["share_min"] is None or x["share_min"] == 1 for x in exits):
+            return "EXITED"
+        return "PARTIALLY_EXITED"
+
+    def kept(self, inv: asyncpg.Record) -> tuple[Decimal, Decimal]:
+        """The fraction of an investment still held, as a range."""
+        if self.status(inv) == "EXITED":
+            return Decimal(0), Decimal(0)
+        exits = self.exits.get(inv["id"], [])
+        sold_min = sum((x["share_min"] for x in exits), Decimal(0))
+        sold_max = sum((x["share_max"] for x in exits), Decimal(0))
+        return 1 - min(Decimal(1), sold_max), 1 - min(Decimal(1), sold_min)
 
     def stake(self, inv: asyncpg.Record) -> tuple[Decimal, Decimal] | None:
         if inv["stake_min"] is not None:
@@ -344,22 +382,37 @@ class Market:
         for startup, invs in holdings.items():
             committed = [self.committed_usd(i) for i in invs]
             stakes = [self.stake(i) for i in invs]
-            stake = None
+            statuses = [self.status(i) for i in invs]
+            if all(s == "EXITED" for s in statuses):
+                status = "EXITED"
+            elif any(s != "ACTIVE" for s in statuses):
+                status = "PARTIALLY_EXITED"
+            else:
+                status = "ACTIVE"
+            stake = held = None
             if all(s is not None for s in stakes):
                 low = min(Decimal(1), sum((s[0] for s in stakes if s), Decimal(0)))
                 high = min(Decimal(1), sum((s[1] for s in stakes if s), Decimal(0)))
                 stake = (low, high)
+                pairs = [(s, self.kept(i)) for s, i in zip(stakes, invs, strict=True) if s]
+                held = (
+                    min(Decimal(1), sum((round6(s[0] * k[0]) for s, k in pairs), Decimal(0))),
+                    min(Decimal(1), sum((round6(s[1] * k[1]) for s, k in pairs), Decimal(0))),
+                )
             latest = self.latest_valuation(startup)
-            valuation = latest[1] if latest else None
+            valuation = latest["usd"] if latest else None
             implied = None
-            if stake is not None and valuation is not None:
-                implied = (cents(stake[0] * valuation), cents(stake[1] * valuation))
+            if held is not None and valuation is not None and status != "EXITED":
+                implied = (cents(held[0] * valuation), cents(held[1] * valuation))
             out[startup] = {
                 "rounds": len(invs),
                 "leads": sum(1 for i in invs if i["is_lead"]),
                 "committed": sum((c for c in committed if c is not None), Decimal(0)),
                 "undisclosed": sum(1 for c in committed if c is None),
                 "stake": stake,
+                "held": held,
+                "status": status,
+                "latest": latest,
                 "valuation": valuation,
                 "implied": implied,
                 "sector": self.sector(startup),

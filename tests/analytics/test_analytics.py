@@ -388,29 +388,42 @@ async def test_paths_agree_with_brute_force_on_generated_data(
 
 # --- portfolio -------------------------------------------------------------------------------
 
-PORTFOLIO = """
-query($investor: String!, $first: Int) {
-  portfolio(investor: $investor, first: $first) {
-    holdingCount investmentCount leadCount committedUsd undisclosedCount unvaluedCount
-    impliedValue { min max }
-    holdings { organization { slug } roundsJoined leads committedUsd undisclosedCount
-                stake { min max } latestValuationUsd impliedValue { min max } sector
-                investments { id } }
-    exposures { dimension key holdings committedUsd impliedValue { min max } unvaluedCount }
-  }
-}"""
+HOLDING = """organization { slug } status exitedOn { date precision } roundsJoined leads
+             committedUsd undisclosedCount stake { min max } heldStake { min max }
+             latestValuationUsd impliedValue { min max } sector investments { id }
+             latestValuation { basis valuedOn { date precision } valueUsd estimated
+                               valuation { id } round { id } }"""
+PORTFOLIO = f"""
+query($investor: String!, $first: Int) {{
+  portfolio(investor: $investor, first: $first) {{
+    holdingCount exitedHoldingCount investmentCount leadCount committedUsd undisclosedCount
+    unvaluedCount impliedValue {{ min max }}
+    holdings {{ {HOLDING} }}
+    exitedHoldings {{ {HOLDING} }}
+    exposures {{ dimension key holdings committedUsd impliedValue {{ min max }} unvaluedCount }}
+  }}
+}}"""
 
 
 async def test_alibaba_portfolio_is_four_chinese_ai_startups(api: Api) -> None:
     got = (await query_data(api, PORTFOLIO, {"investor": "alibaba"}))["portfolio"]
     assert got["holdingCount"] == 4
+    assert (got["exitedHoldingCount"], got["exitedHoldings"]) == (0, [])
+    assert {h["status"] for h in got["holdings"]} == {"ACTIVE"}
     moonshot = got["holdings"][0]
     assert moonshot["organization"]["slug"] == "moonshot-ai"
     # USD 800 million into a round valued at USD 2.5 billion: a 32% stake worth USD 800 million.
-    assert moonshot["stake"] == {"min": "0.32", "max": "0.32"}
+    assert moonshot["stake"] == moonshot["heldStake"] == {"min": "0.32", "max": "0.32"}
     assert moonshot["latestValuationUsd"] == "2500000000"
     assert moonshot["impliedValue"] == {"min": "800000000", "max": "800000000"}
     assert moonshot["sector"] == "AI chatbot"
+    # F3's valuation record, linked to its round, is the one the holding is valued at.
+    latest = moonshot["latestValuation"]
+    assert latest["basis"] == "POST_MONEY"
+    assert latest["valueUsd"] == "2500000000"
+    assert latest["valuedOn"] == {"date": "2024-02-01", "precision": "MONTH"}
+    assert latest["valuation"] is not None
+    assert latest["round"] is not None
     assert [h["impliedValue"] for h in got["holdings"][1:]] == [None, None, None]
     countries = [e for e in got["exposures"] if e["dimension"] == "COUNTRY"]
     assert countries == [
@@ -425,38 +438,83 @@ async def test_alibaba_portfolio_is_four_chinese_ai_startups(api: Api) -> None:
     ]
 
 
+def _share_text(bounds: tuple[Decimal, Decimal] | None) -> dict[str, str] | None:
+    return bounds and {"min": text(bounds[0]), "max": text(bounds[1])}
+
+
+def _portfolio_investors(market: Market) -> list[str]:
+    """The busiest investors, and the busiest of those that exited a holding whole and of
+    those that exited one in part, so that every status is compared."""
+    found = _busiest(market, 4, as_investor=True)
+    for wanted in ("EXITED", "PARTIALLY_EXITED"):
+        tally: dict[int, int] = defaultdict(int)
+        for inv in market.investments.values():
+            if market.status(inv) == wanted:
+                tally[inv["investor_id"]] += 1
+        if tally:
+            best = min(tally, key=lambda k: (-tally[k], k))
+            found.append(market.orgs[best]["slug"])
+    return list(dict.fromkeys(found))
+
+
 async def test_portfolio_matches_python_on_generated_data(
     generated_api: Api, generated: Market
 ) -> None:
-    for slug in _busiest(generated, 4, as_investor=True):
+    statuses: set[str] = set()
+    bases: set[str] = set()
+    sold_in_part = 0
+    for slug in _portfolio_investors(generated):
         got = (await query_data(generated_api, PORTFOLIO, {"investor": slug, "first": 100}))[
             "portfolio"
         ]
         expected = generated.portfolio(slug)
-        assert got["holdingCount"] == len(expected)
+        held = {k: h for k, h in expected.items() if h["status"] != "EXITED"}
+        assert got["holdingCount"] == len(held)
+        assert got["exitedHoldingCount"] == len(expected) - len(held)
         assert got["investmentCount"] == sum(h["rounds"] for h in expected.values())
         assert got["committedUsd"] == text(sum((h["committed"] for h in expected.values()),
                                                Decimal(0)))  # fmt: skip
-        for holding in got["holdings"]:
+        listed = got["holdings"] + got["exitedHoldings"]
+        assert len(listed) == min(100, len(held)) + min(100, len(expected) - len(held))
+        for holding in listed:
             e = expected[generated.slug_ids[holding["organization"]["slug"]]]
+            statuses.add(holding["status"])
+            assert holding["status"] == e["status"]
+            assert (holding in got["exitedHoldings"]) == (e["status"] == "EXITED")
             assert holding["roundsJoined"] == e["rounds"]
             assert holding["leads"] == e["leads"]
             assert holding["committedUsd"] == text(e["committed"])
             assert holding["sector"] == e["sector"]
-            stake = e["stake"] and {"min": text(e["stake"][0]), "max": text(e["stake"][1])}
-            assert holding["stake"] == stake
-            implied = e["implied"] and {"min": text(e["implied"][0]), "max": text(e["implied"][1])}
-            assert holding["impliedValue"] == implied
+            assert holding["stake"] == _share_text(e["stake"])
+            assert holding["heldStake"] == _share_text(e["held"])
+            if e["status"] == "PARTIALLY_EXITED" and e["held"] and e["held"] != e["stake"]:
+                sold_in_part += 1
+            assert holding["impliedValue"] == _share_text(e["implied"])
+            latest, want = holding["latestValuation"], e["latest"]
+            assert (latest is None) == (want is None)
+            if latest is not None:
+                bases.add(latest["basis"])
+                assert latest["basis"] == want["basis"]
+                assert latest["valueUsd"] == (want["usd"] and text(want["usd"]))
+                assert latest["valuedOn"] == (
+                    want["on"] and {"date": want["on"].isoformat(), "precision": want["precision"]}
+                )
+                assert (latest["valuation"] is None) == (want["valuation_id"] is None)
+                assert holding["latestValuationUsd"] == latest["valueUsd"]
         by_country: dict[str | None, int] = defaultdict(int)
-        for h in expected.values():
+        for h in held.values():
             by_country[h["country"]] += 1
         got_countries = {
             x["key"]: x["holdings"] for x in got["exposures"] if x["dimension"] == "COUNTRY"
         }
         assert got_countries == dict(by_country)
-        implied_total = sum((h["implied"][0] for h in expected.values() if h["implied"]),
+        implied_total = sum((h["implied"][0] for h in held.values() if h["implied"]),
                             Decimal(0))  # fmt: skip
         assert got["impliedValue"]["min"] == text(implied_total)
+        assert got["unvaluedCount"] == sum(1 for h in held.values() if h["implied"] is None)
+    assert statuses == {"ACTIVE", "PARTIALLY_EXITED", "EXITED"}
+    assert len(bases) >= 2, bases
+    assert sold_in_part > 0
 
 
 # --- time series and league tables ---------------------------------------------------------

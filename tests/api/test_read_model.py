@@ -24,6 +24,7 @@ NOT_SHOWN: dict[str, set[str]] = {
     "Name": {"normalized"},
     "Person": {"name_normalized", "native_name_normalized"},
     "Product": {"name_normalized"},
+    "Fund": {"name_normalized"},
     # The date undated records sort on; the consideration kinds the kind filter matches
     # (kept by triggers from the components, which are shown).
     "FundingRound": {"key", "sort_on", "consideration_kinds"},
@@ -40,6 +41,7 @@ NOT_SHOWN: dict[str, set[str]] = {
     # Link rows shown inside their parent, without versions of their own in the API.
     "ProductAlternative": {"version", "recorded_at"},
     "EventParticipant": {"version", "recorded_at"},
+    "EventPerson": {"version", "recorded_at"},
 }
 
 

@@ -19,6 +19,8 @@ from tests.bulk.conftest import Clones, fetch, file_of, lines_of, run_import, st
 # Times differ between two databases that took the same imports; everything else must not.
 # Derived columns too: triggers fill them after the row is written, without an audit row of
 # their own, so a full image holds them as inserted and a light one as they are now.
+# The versioned tables not keyed by an id keep their images in light mode (migration 0007).
+KEYLESS = frozenset(t.name for t in tables.VERSIONED_TABLES if "id" not in t.c)
 _CLOCK = ("created_at", "updated_at", "recorded_at", "consideration_kinds")
 
 
@@ -72,7 +74,7 @@ async def test_every_row_an_import_writes_names_the_import(
     assert {r["action"] for r in rows} == {"INSERT"}
     assert {r["version"] for r in rows} == {1}
     # Light rows: no images, since the rows (and later their history) hold them.
-    keyed = [r for r in rows if r["table_name"] not in ("product_alternative", "event_participant")]
+    keyed = [r for r in rows if r["table_name"] not in KEYLESS]
     assert keyed
     assert all(r["before"] is None and r["after"] is None for r in keyed)
     per_table = Counter(r["table_name"] for r in rows)
@@ -206,8 +208,8 @@ async def test_light_audit_rows_give_every_change_the_full_ones_give(
     images = await fetch(light, "SELECT count(*) AS n FROM audit_log WHERE after IS NOT NULL")
     keyless = await fetch(
         light,
-        "SELECT count(*) AS n FROM audit_log"
-        " WHERE table_name IN ('product_alternative', 'event_participant')",
+        "SELECT count(*) AS n FROM audit_log WHERE table_name = ANY($1::text[])",
+        sorted(KEYLESS),
     )
     # Only the tables not keyed by id keep their images in light mode.
     assert images[0]["n"] == keyless[0]["n"]

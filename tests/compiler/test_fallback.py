@@ -55,6 +55,8 @@ FALLBACK_FIELDS: set[str] = {
         )
     ),
 }  # fmt: skip
+# A portfolio holding's valuation is part of the portfolio analytic's answer.
+FALLBACK_FIELDS |= {"HoldingValuation.*"}
 
 # Versioned records: their earlier versions come from the resolvers.
 VERSIONED = (

@@ -174,6 +174,7 @@ def test_jsonl_lines_are_canonical_and_refer_only_to_earlier_records(tmp_path: P
         "organization_name",
         "consideration_component",
         "event_participant",
+        "event_person",
         "acquisition_component",
     }
     for table, count in report.row_counts.items():
@@ -328,6 +329,28 @@ async def test_the_vocabularies_are_all_used(generated_url: str) -> None:
             generated_url, f"SELECT count(*) FROM claim_subject WHERE {column} IS NOT NULL"
         )
         assert count > 0, column
+
+
+async def test_people_in_events_work_at_a_participant(generated_url: str) -> None:
+    """Every generated person in an event holds an executive or founder role at one of its
+    organizations, and every change of leadership at an organization with one names them."""
+    strays = await _value(
+        generated_url,
+        "SELECT count(*) FROM event_person p WHERE NOT EXISTS ("
+        " SELECT FROM event_participant e JOIN person_role r"
+        " ON r.organization_id = e.organization_id AND r.person_id = p.person_id"
+        " WHERE e.event_id = p.event_id AND r.kind IN ('EXECUTIVE', 'FOUNDER'))",
+    )
+    assert strays == 0
+    assert await _value(generated_url, "SELECT count(*) FROM event_person") > 0
+    unnamed = await _value(
+        generated_url,
+        "SELECT count(*) FROM event e WHERE e.kind = 'LEADERSHIP_CHANGE' AND e.slug LIKE '%-g%'"
+        " AND NOT EXISTS (SELECT FROM event_person p WHERE p.event_id = e.id) AND EXISTS ("
+        " SELECT FROM event_participant x JOIN person_role r ON r.organization_id ="
+        " x.organization_id WHERE x.event_id = e.id AND r.kind IN ('EXECUTIVE', 'FOUNDER'))",
+    )
+    assert unnamed == 0
 
 
 async def test_corporate_consideration_has_its_strings_attached(generated_url: str) -> None:

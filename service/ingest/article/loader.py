@@ -340,6 +340,7 @@ def dataset_records(data: Dataset) -> Iterator[tuple[str, Record]]:
         record["participants"] = [
             {"organization": p.organization, "role": p.role} for p in event.participants
         ]
+        record["people"] = [{"person": p.person, "role": p.role} for p in event.people]
         yield f"events[{event.slug}]", record
     for listing in data.listings:
         yield (

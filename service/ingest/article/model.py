@@ -260,6 +260,12 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class EventPerson:
+    person: str
+    role: str
+
+
+@dataclass(frozen=True)
 class Event:
     slug: str
     kind: EventKind
@@ -267,6 +273,7 @@ class Event:
     description: str | None
     occurred: PartialDate | None
     participants: tuple[Participant, ...]
+    people: tuple[EventPerson, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -817,6 +824,10 @@ def _event(f: _Fields) -> Event:
     for p in _each(f, "participants", "organization"):
         participants.append(Participant(p.slug("organization"), p.text("role")))
         p.done()
+    people: list[EventPerson] = []
+    for p in _each(f, "people", "person"):
+        people.append(EventPerson(p.slug("person"), p.text("role")))
+        p.done()
     record = Event(
         slug=f.slug("slug"),
         kind=f.enum("kind", EventKind),
@@ -824,6 +835,7 @@ def _event(f: _Fields) -> Event:
         description=f.opt_text("description"),
         occurred=f.partial_date("occurred"),
         participants=tuple(participants),
+        people=tuple(people),
     )
     f.done()
     return record
@@ -1075,6 +1087,8 @@ def check_references(data: Dataset) -> None:
     for event in data.events:
         for participant in event.participants:
             ref(f"events[{event.slug}]", "participant organization", participant.organization, orgs)
+        for taking_part in event.people:
+            ref(f"events[{event.slug}]", "person", taking_part.person, people)
 
     subjects: dict[SubjectKind, set[str]] = {
         SubjectKind.ORGANIZATION: orgs,

@@ -6,8 +6,8 @@ A record type is a table. Its fields are the table's columns from ``service.db.t
 what only the database knows (ids, timestamps, computed columns); a foreign key ``x_id`` to a
 table with a natural key becomes field ``x`` holding that key (a slug, or the ``key`` column of
 tables without a slug). Short closed lists are embedded in their owner: an organization's
-``names``, an investment's ``consideration``, an event's ``participants``, a claim's
-``subjects``. See the README section "Bulk import and export" for the whole format.
+``names``, an investment's ``consideration``, an event's ``participants`` and ``people``, a
+claim's ``subjects``. See the README section "Bulk import and export" for the whole format.
 """
 
 from __future__ import annotations
@@ -330,6 +330,14 @@ _EMBEDDED: dict[str, tuple[Embedded, ...]] = {
             ("organization",),
             ("organization",),
             _fields(tables.event_participant, skip=frozenset({"event_id"})),
+        ),
+        Embedded(
+            "people",
+            "event_person",
+            "event_id",
+            ("person",),
+            ("person",),
+            _fields(tables.event_person, skip=frozenset({"event_id"})),
         ),
     ),
     "acquisition": (

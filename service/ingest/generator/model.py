@@ -87,6 +87,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], bool], ...] = tuple(
         ),
         ("event", "id slug kind title description occurred_on occurred_precision", True),
         ("event_participant", "event_id organization_id role", False),
+        ("event_person", "event_id person_id role", False),
         # The records of an investment's life: drawn by deals.py, copied
         # after the rows they refer to and before the claims about them.
         (
@@ -163,7 +164,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], bool], ...] = tuple(
 )
 TABLE_NAMES: tuple[str, ...] = tuple(name for name, _, _ in TABLES)
 # Tables without an id column of their own (association tables keyed by their references).
-KEYLESS: frozenset[str] = frozenset({"product_alternative", "event_participant"})
+KEYLESS: frozenset[str] = frozenset({"product_alternative", "event_participant", "event_person"})
 ID_TABLES: tuple[str, ...] = tuple(name for name in TABLE_NAMES if name not in KEYLESS)
 
 # Reference data the generator needs; upserted by slug, so the article's rows are reused.

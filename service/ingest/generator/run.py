@@ -42,6 +42,7 @@ mirror the table columns, with these rules:
 * Short closed lists are embedded in their owner: ``organization.names`` (``value``,
   ``language``, ``script``, ``kind``, ``is_primary``), ``investment.consideration`` (the
   component columns, with ``position``), ``event.participants`` (``organization``, ``role``),
+  ``event.people`` (``person``, ``role``),
   ``claim.subjects`` (``{"type": <table>, "key": <slug or key>}``). An embedded component
   carries its own ``key``, which claim subjects use.
 * Decimals (money, shares, rates, confidence) are strings in their shortest exact form, never
@@ -80,6 +81,7 @@ from service.ingest.generator.claims import generate_claims
 from service.ingest.generator.consideration import ConsiderationMaker, generate_credit_programs
 from service.ingest.generator.copy import GenerateError, write_dataset
 from service.ingest.generator.deals import generate_deals
+from service.ingest.generator.event_people import generate_event_people
 from service.ingest.generator.fx import FxTable
 from service.ingest.generator.graph import (
     generate_compute_assets,
@@ -170,6 +172,7 @@ def build_dataset(
     generate_relationships(rng, ds, org_facts)
     generate_compute_assets(rng, ds, org_facts)
     generate_events(rng, ds, org_facts)
+    generate_event_people(ds)
     progress.phase("generating acquisitions, listings, funds and exits")
     deals = generate_deals(ds, org_facts, rounds)
     progress.phase("generating claims")
