@@ -1,9 +1,10 @@
 """The change feed's SQL: audit rows in ``(txid, id)`` order, of finished transactions only.
 
-``txid < pg_snapshot_xmin(pg_current_snapshot())``: every transaction below the snapshot's
-xmin has committed or aborted, and every transaction still to come gets a larger txid, so the
-rows below it never change and a cursor ``(txid, id)`` never passes over a row that appears
-later (docs/changes.md). A light audit row (bulk imports) has no images: whether it retired or
+``txid < sg_feed_horizon()`` (migration 0026): every transaction of this database below the
+horizon has committed or aborted, and every transaction still to come gets a larger txid, so
+the rows below it never change and a cursor ``(txid, id)`` never passes over a row that appears
+later (docs/changes.md). The horizon is the snapshot's xmin, less the transactions running in
+other databases of the server, which never write here. A light audit row (bulk imports) has no images: whether it retired or
 restored its row is read from the row's versions through ``sg_audit_image``.
 """
 
@@ -25,7 +26,7 @@ _COLUMNS = """a.id, a.txid, a.at, a.key_id, a.action, a.table_name, a.row_id, a.
 _PAGE = f"""
     SELECT {_COLUMNS}
     FROM public.audit_log a
-    WHERE a.txid < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint
+    WHERE a.txid < sg_feed_horizon()
       AND (a.txid, a.id) > ($1::bigint, $2::bigint)
       AND ($3::text[] IS NULL OR a.table_name = ANY($3::text[]))
     ORDER BY a.txid, a.id

@@ -51,8 +51,8 @@ async def collect(
     client: Client, after: str | None, count: int, first: int = 100, types: list[str] | None = None
 ) -> tuple[list[dict[str, Any]], str]:
     """Reads on from ``after`` until ``count`` changes have come. The feed waits for every
-    transaction of the cluster older than a change (other databases' too, such as the other
-    tests'), so changes already committed may take a while to be handed out."""
+    transaction of this database older than a change (and for those it cannot place), so
+    changes already committed may take a moment to be handed out."""
     nodes: list[dict[str, Any]] = []
     cursor = after
     deadline = time.monotonic() + PATIENCE

@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 
 from service.changes.cursor import CursorError, Position, decode_cursor, encode_cursor
+from service.db.urls import asyncpg_dsn
 from tests.bulk.conftest import run_import
 from tests.changes.feed import FEED, collect, end_of_log, page, read_to_end
 from tests.writes.conftest import Client
@@ -202,3 +203,27 @@ def test_cursors_round_trip_and_refuse_forgeries() -> None:
     for forged in ("", "Y2hhbmdlczo3", encode_cursor(position) + "=", "changes:7:42"):
         with pytest.raises(CursorError):
             decode_cursor(forged)
+
+
+async def test_a_writer_in_another_database_does_not_hold_the_feed_back(
+    client: Client,
+    connect: Connect,
+    empty_database_factory: Callable[[], Awaitable[str]],
+) -> None:
+    elsewhere_url = await empty_database_factory()
+    elsewhere = await asyncpg.connect(asyncpg_dsn(elsewhere_url))
+    here = await connect()
+    try:
+        start = await end_of_log(here)
+        # A transaction with an id, open in another database of the same server: it is in
+        # every snapshot's in-progress list, below anything written here afterwards.
+        other = elsewhere.transaction()
+        await other.start()
+        await elsewhere.execute("CREATE TABLE held (id int)")
+        async with here.transaction():
+            await here.execute(DESCRIBE, "zhipu-ai", "written while another database writes")
+        seen, _ = await collect(client, start, 1)
+        assert ("Organization", "zhipu-ai", await _version(here, "zhipu-ai")) in _keys(seen)
+        await other.rollback()
+    finally:
+        await elsewhere.close()
