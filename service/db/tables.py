@@ -1145,3 +1145,34 @@ usd_month = Table(
     comment="Live rounds by the month of their date and its precision, with their USD "
     "totals (trigger-maintained, migration 0007).",
 )
+
+# Summary figures of each organization kept on write (migration 0023): statement-level
+# triggers on organization, funding_round, investment, exit, acquisition and fx_rate recompute
+# the rows of every organization a statement touched. Derived data, so not versioned: an
+# as-of read joins ``asof.organization_summary``, a view computing the same figures from the
+# history (docs/entities.md).
+organization_summary = Table(
+    "organization_summary",
+    metadata,
+    Column("organization_id", BigInteger, primary_key=True),
+    Column("rounds_count", Integer, nullable=False),
+    Column("unvalued_rounds_count", Integer, nullable=False),
+    Column("raised_usd_min", _USD),
+    Column("raised_usd_max", _USD),
+    Column("raised_usd_estimated", Boolean, nullable=False),
+    Column("last_round_id", BigInteger),
+    Column("last_round_on", Date),
+    Column("last_round_precision", String(8)),
+    # The last round's date (0001-01-01 when undated or when there is none): a NOT NULL key.
+    Column("last_round_sort", Date, nullable=False),
+    Column("investors_count", Integer, nullable=False),
+    Column("leads_count", Integer, nullable=False),
+    Column("acquisitions_count", Integer, nullable=False),
+    Column("exits_count", Integer, nullable=False),
+    # Each ordering's (key, organization) (service/repository/organizations.py).
+    Index("ix_organization_summary_raised", text("coalesce(raised_usd_min, -1)"), "organization_id"),
+    Index("ix_organization_summary_rounds", "rounds_count", "organization_id"),
+    Index("ix_organization_summary_last_round", "last_round_sort", "organization_id"),
+    Index("ix_organization_summary_investors", "investors_count", "organization_id"),
+    comment="Summary figures of each organization (trigger-maintained, migration 0023).",
+)

@@ -95,6 +95,21 @@ def date_range(column: ColumnElement[Any]) -> Leaf:
     return leaf
 
 
+def count_range(column: ColumnElement[Any]) -> Leaf:
+    """A count within bounds (``gte`` / ``lte``, inclusive)."""
+
+    def leaf(op: str, value: Any) -> ColumnElement[bool]:
+        if value < 0:
+            raise FilterError("counts are never negative: a bound must be 0 or more")
+        if op == "gte":
+            return column >= value
+        if op == "lte":
+            return column <= value
+        raise FilterError(f"unsupported operator {op!r}")
+
+    return leaf
+
+
 def sorted_date_range(column: ColumnElement[Any], sort_column: ColumnElement[Any]) -> Leaf:
     """A date range on a nullable date that has a NOT NULL, indexed sort twin (undated rows
     sort as 0001-01-01): bounding the twin lets a keyset page start its index scan at the

@@ -18,6 +18,7 @@ from service.schema.analytics.common import (
     partial,
     share,
     usd,
+    usd_range,
 )
 from service.schema.common import (
     PartialDate,
@@ -133,7 +134,7 @@ class PortfolioQuery:
             lead_count=found.lead_count,
             committed_usd=format_decimal(found.committed_usd),
             undisclosed_count=found.undisclosed_count,
-            implied_value=UsdAmountRange.of(found.implied_value),
+            implied_value=usd_range(found.implied_value),
             unvalued_count=found.unvalued_count,
             holdings=[
                 Holding(
@@ -159,7 +160,7 @@ class PortfolioQuery:
                     key=x.key,
                     holdings=x.holdings,
                     committed_usd=format_decimal(x.committed_usd),
-                    implied_value=UsdAmountRange.of(x.implied_value),
+                    implied_value=usd_range(x.implied_value),
                     unvalued_count=x.unvalued_count,
                 )
                 for x in found.exposures

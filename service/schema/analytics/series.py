@@ -17,6 +17,7 @@ from service.schema.analytics.common import (
     organization_of,
     period_of,
     share,
+    usd_range,
 )
 from service.schema.common import (
     ShareRange,
@@ -97,7 +98,7 @@ def _series(points: list[s.SeriesPoint]) -> list[FundingPeriod]:
             end=x.end,
             round_count=x.round_count,
             possible_round_count=x.possible_round_count,
-            raised_usd=UsdAmountRange.of(x.amount),
+            raised_usd=usd_range(x.amount),
             undisclosed_count=x.undisclosed_count,
             non_cash_share=share(x.non_cash_share_min, x.non_cash_share_max),
         )
@@ -163,7 +164,7 @@ class SeriesQuery:
                         position=x.position,
                         deals=x.deals,
                         leads=x.leads,
-                        committed_usd=UsdAmountRange.of(x.amount),
+                        committed_usd=usd_range(x.amount),
                         undisclosed_count=x.undisclosed_count,
                         _pk=x.investor_id,
                     )
