@@ -46,6 +46,17 @@ S = t.organization_summary
 # elsewhere); the ordering's index is on this expression (migration 0023).
 RAISED_KEY = func.coalesce(S.c.raised_usd_min, UNKNOWN_AMOUNT)
 
+# The summary as the filter leaves read it: a subquery of their own, as every leaf is (counts
+# read the entity's table alone), on an alias of its own so that it never correlates with the
+# summary the entity's SELECT joins. Its primary key makes ``id IN (...)`` a plain join.
+_FILTERED = S.alias("summary_filtered")
+
+
+def _summary_has(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    return t.organization.c.id.in_(
+        select(_FILTERED.c.organization_id).where(condition).scalar_subquery()
+    )
+
 
 def raised_usd(op: str, value: Any) -> ColumnElement[bool]:
     """The USD total raised: at least (``gte``: its lower bound) or at most (``lte``: its upper
@@ -54,11 +65,21 @@ def raised_usd(op: str, value: Any) -> ColumnElement[bool]:
         raise FilterError("`totalRaisedUsd` bounds must not be negative")
     if op == "gte":
         # On the ordering's key (NULL is -1 there, below any bound): the same rows, indexed.
-        condition: ColumnElement[bool] = RAISED_KEY >= value
-        return condition
+        key = func.coalesce(_FILTERED.c.raised_usd_min, UNKNOWN_AMOUNT)
+        return _summary_has(key >= value)
     if op == "lte":
-        return S.c.raised_usd_max <= value
+        return _summary_has(_FILTERED.c.raised_usd_max <= value)
     raise FilterError(f"unsupported operator {op!r}")
+
+
+def summary_count(column: str) -> Leaf:
+    counted = count_range(_FILTERED.c[column])
+    return lambda op, value: _summary_has(counted(op, value))
+
+
+def _last_round_date(op: str, value: Any) -> ColumnElement[bool]:
+    dated = sorted_date_range(_FILTERED.c.last_round_on, _FILTERED.c.last_round_sort)
+    return _summary_has(dated(op, value))
 
 
 ORGANIZATION_LEAVES: dict[str, Leaf] = {
@@ -68,12 +89,12 @@ ORGANIZATION_LEAVES: dict[str, Leaf] = {
     "country": eq_in(t.organization.c.country),
     "name": organization_name,
     "totalRaisedUsd": raised_usd,
-    "roundsCount": count_range(S.c.rounds_count),
-    "lastRoundDate": sorted_date_range(S.c.last_round_on, S.c.last_round_sort),
-    "investorsCount": count_range(S.c.investors_count),
-    "leadsCount": count_range(S.c.leads_count),
-    "acquisitionsCount": count_range(S.c.acquisitions_count),
-    "exitsCount": count_range(S.c.exits_count),
+    "roundsCount": summary_count("rounds_count"),
+    "lastRoundDate": _last_round_date,
+    "investorsCount": summary_count("investors_count"),
+    "leadsCount": summary_count("leads_count"),
+    "acquisitionsCount": summary_count("acquisitions_count"),
+    "exitsCount": summary_count("exits_count"),
 }
 
 
@@ -81,8 +102,8 @@ def _organizations() -> Select[Any]:
     # The latest valuation rides along as a correlated subquery: PostgreSQL evaluates it only
     # for the rows of a page that ask for it (a pulled-up subquery drops unused outputs).
     # The summary is LEFT JOINed on its primary key (every organization has its row): a
-    # statement that uses none of its columns (a count) drops the join, and a filter or an
-    # ordering on it makes it an inner join, whose index PostgreSQL may walk first.
+    # statement that uses none of its columns drops the join, and an ordering on it makes it
+    # an inner join (``_summary_order``), whose index PostgreSQL may walk first.
     return select(
         t.organization,
         latest_valuation_id(t.organization.c.id).label("latest_valuation_id"),
