@@ -95,6 +95,20 @@ def date_range(column: ColumnElement[Any]) -> Leaf:
     return leaf
 
 
+def recorded_since(table: Any) -> Leaf:
+    """Records whose current version was recorded at or after the time (``recorded_at``, the
+    ``recordedAt`` field): created or changed since then."""
+    column: ColumnElement[Any] = table.c.recorded_at
+
+    def leaf(op: str, value: Any) -> ColumnElement[bool]:
+        if op != "gte":
+            raise FilterError(f"unsupported operator {op!r}")
+        condition: ColumnElement[bool] = column >= value
+        return condition
+
+    return leaf
+
+
 def count_range(column: ColumnElement[Any]) -> Leaf:
     """A count within bounds (``gte`` / ``lte``, inclusive)."""
 

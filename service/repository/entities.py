@@ -25,12 +25,9 @@ from service.repository import conditions as f
 from service.repository.db import Db
 from service.repository.paging import KeyKind, SortKey
 
-
 # An ordering: its key and the key's kind, and optionally the condition it requires
 # (``SortKey.requires``).
-Order = (
-    tuple[ColumnElement[Any], KeyKind] | tuple[ColumnElement[Any], KeyKind, ColumnElement[bool]]
-)
+Order = tuple[ColumnElement[Any], KeyKind] | tuple[ColumnElement[Any], KeyKind, ColumnElement[bool]]
 
 
 @dataclass(frozen=True)

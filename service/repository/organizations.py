@@ -18,6 +18,7 @@ from service.repository.conditions import (
     count_range,
     eq_in,
     like_pattern,
+    recorded_since,
     sorted_date_range,
     values_of,
 )
@@ -95,6 +96,7 @@ ORGANIZATION_LEAVES: dict[str, Leaf] = {
     "leadsCount": summary_count("leads_count"),
     "acquisitionsCount": summary_count("acquisitions_count"),
     "exitsCount": summary_count("exits_count"),
+    "updatedSince": recorded_since(t.organization),
 }
 
 

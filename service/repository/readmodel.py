@@ -2,11 +2,11 @@
 
 A type's ``TypeMap`` names, for each GraphQL field, what it is in SQL: a column shown as it is
 (``Value``), a formatted value (``Decimal``, ``Timestamp``, ``PartialDate``, ``Money``,
-``Share``, ``UsdRange``), the object a foreign key names (``ToOne``), a short closed list (``Rows``), a
-paged child list (``Children``), its claims (``Claims``), or a claim's subject (``Subject``).
-Both executors are derived from these declarations: the strawberry resolvers read rows the
-entity's SELECT returns and format them (service/schema/mapped.py); the compiler turns each
-kind into SQL (service/compiler/fields.py). Nothing else describes a field.
+``Share``, ``UsdRange``), the object a foreign key names (``ToOne``), a short closed list
+(``Rows``), a paged child list (``Children``), its claims (``Claims``), or a claim's subject
+(``Subject``). Both executors are derived from these declarations: the strawberry resolvers
+read rows the entity's SELECT returns and format them (service/schema/mapped.py); the
+compiler turns each kind into SQL (service/compiler/fields.py). Nothing else describes a field.
 
 The domain modules beside this one hold the declarations, next to their entity SELECTs,
 filter leaves and orderings; ``service.repository.registry`` gathers them.

@@ -25,6 +25,11 @@ from service.schema.relay import user_error
 
 _LOGICAL = {"and_", "or_", "not_"}
 
+UPDATED_SINCE = (
+    "Only records created or changed at or after this time: their `recordedAt` (the time of "
+    "their current version; as of a recorded time, of the version then current)."
+)
+
 # Filter fields that take a plain list of global IDs, and the type those IDs must name. They are
 # decoded wherever they occur, so that they work inside `and`/`or`/`not` branches too.
 _ID_LISTS = {"round": "FundingRound"}
@@ -74,6 +79,8 @@ def to_node(filter_input: Any | None) -> FilterNode | None:
             inner = to_node(value)
             if inner is not None:
                 parts.append(("not", inner))
+        elif isinstance(value, dt.datetime):
+            parts.append(("leaf", _camel(f.name), "gte", value))
         elif f.name in _ID_LISTS:
             ids = _ids(value, _ID_LISTS[f.name])
             parts.append(("leaf", _camel(f.name), "in", ids))
@@ -271,6 +278,7 @@ class OrganizationFilter:
     exits_count: CountRangeFilter | None = strawberry.field(
         default=None, description="By how many exits it took part in (`exitsCount`)."
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.input(description="Filters funding rounds; all given conditions must hold.")
@@ -298,6 +306,7 @@ class FundingRoundFilter:
     consideration_kind: ConsiderationKindFilter | None = strawberry.field(
         default=None, description="With an investment paid partly in one of these kinds."
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.input(description="Filters investments; all given conditions must hold.")
@@ -324,6 +333,7 @@ class InvestmentFilter:
     consideration_kind: ConsiderationKindFilter | None = strawberry.field(
         default=None, description="Paid partly in one of these kinds."
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 def investment_filter_node(value: InvestmentFilter | None) -> FilterNode | None:
@@ -335,6 +345,7 @@ def investment_filter_node(value: InvestmentFilter | None) -> FilterNode | None:
 class PersonFilter:
     name: StringFilter | None = strawberry.field(default=None, description="By name.")
     slug: StringFilter | None = strawberry.field(default=None, description="By slug.")
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.input(description="Filters products.")
@@ -343,6 +354,7 @@ class ProductFilter:
     organization: OrganizationMatch | None = strawberry.field(
         default=None, description="Made by one of these organizations."
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.input(description="Filters events.")
@@ -354,12 +366,14 @@ class EventFilter:
     organization: OrganizationMatch | None = strawberry.field(
         default=None, description="Involving one of these organizations."
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.input(description="Filters sources.")
 class SourceFilter:
     kind: SourceKindFilter | None = strawberry.field(default=None, description="By kind.")
     publisher: StringFilter | None = strawberry.field(default=None, description="By publisher.")
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.enum(description="Orderings of organizations.")
