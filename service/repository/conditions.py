@@ -115,11 +115,14 @@ def count_range(column: ColumnElement[Any]) -> Leaf:
     def leaf(op: str, value: Any) -> ColumnElement[bool]:
         if value < 0:
             raise FilterError("counts are never negative: a bound must be 0 or more")
+        condition: ColumnElement[bool]
         if op == "gte":
-            return column >= value
-        if op == "lte":
-            return column <= value
-        raise FilterError(f"unsupported operator {op!r}")
+            condition = column >= value
+        elif op == "lte":
+            condition = column <= value
+        else:
+            raise FilterError(f"unsupported operator {op!r}")
+        return condition
 
     return leaf
 

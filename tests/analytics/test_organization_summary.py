@@ -189,6 +189,7 @@ async def test_kept_summary_equals_a_recomputation_after_random_writes(
         " sum(exits_count) AS exits, sum(acquisitions_count) AS acquisitions,"
         " count(raised_usd_min) AS valued FROM organization_summary"
     )
+    assert figures is not None
     assert all(figures[k] > 0 for k in ("rounds", "investors", "exits", "valued")), figures
     writer = SummaryWriter(conn, random.Random(SEED), fx=True)
     for _batch in range(5):

@@ -12,13 +12,12 @@ import strawberry
 from service.analytics import aggregates as a
 from service.repository.rounds import FUNDING_ROUND, INVESTMENT
 from service.schema.analytics.common import (
-    UsdAmountRange,
     answer,
     first_of,
     organization_of,
     usd_range,
 )
-from service.schema.common import ConsiderationKind, DatePrecision, RoundType
+from service.schema.common import ConsiderationKind, DatePrecision, RoundType, UsdAmountRange
 from service.schema.context import Info
 from service.schema.costs import cost
 from service.schema.filters import (

@@ -11,7 +11,6 @@ from service.analytics import consideration as c
 from service.schema.analytics import weights
 from service.schema.analytics.common import (
     SCOPE,
-    UsdAmountRange,
     answer,
     component_of,
     first_of,
@@ -29,6 +28,7 @@ from service.schema.common import (
     ConsiderationKind,
     PartialDate,
     ShareRange,
+    UsdAmountRange,
     partial_date,
 )
 from service.schema.context import Info

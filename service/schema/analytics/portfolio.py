@@ -10,7 +10,6 @@ import strawberry
 from service.analytics import portfolio as p
 from service.schema.analytics import weights
 from service.schema.analytics.common import (
-    UsdAmountRange,
     answer,
     first_of,
     investments_of,
@@ -23,6 +22,7 @@ from service.schema.analytics.common import (
 from service.schema.common import (
     PartialDate,
     ShareRange,
+    UsdAmountRange,
 )
 from service.schema.context import Info
 from service.schema.history import AsOf

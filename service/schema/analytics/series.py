@@ -11,7 +11,6 @@ from service.analytics import series as s
 from service.repository.rounds import FUNDING_ROUND
 from service.schema.analytics import weights
 from service.schema.analytics.common import (
-    UsdAmountRange,
     answer,
     first_of,
     organization_of,
@@ -21,6 +20,7 @@ from service.schema.analytics.common import (
 )
 from service.schema.common import (
     ShareRange,
+    UsdAmountRange,
 )
 from service.schema.context import Info
 from service.schema.filters import DateRangeFilter, FundingRoundFilter, to_node
