@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
 from service import domain
 from service.db import tables as t
@@ -16,13 +16,13 @@ from service.repository.conditions import (
     Leaf,
     any_of,
     count_range,
+    date_range,
     eq_in,
     like_pattern,
     recorded_since,
-    sorted_date_range,
     values_of,
 )
-from service.repository.entities import UNKNOWN_AMOUNT, Entity, Order, plain
+from service.repository.entities import EARLIEST, UNKNOWN_AMOUNT, Entity, Order, plain
 from service.repository.events import event_involves
 from service.repository.paging import KeyKind
 from service.repository.valuations import latest_valuation_id
@@ -79,8 +79,11 @@ def summary_count(column: str) -> Leaf:
 
 
 def _last_round_date(op: str, value: Any) -> ColumnElement[bool]:
-    dated = sorted_date_range(_FILTERED.c.last_round_on, _FILTERED.c.last_round_sort)
-    return _summary_has(dated(op, value))
+    # On the sort key alone, so that the ordering's index answers it without the table: the
+    # key is 0001-01-01 exactly when there is no dated last round (when the leaf matches none).
+    sort = _FILTERED.c.last_round_sort
+    bounded = date_range(sort)(op, value)
+    return _summary_has(and_(sort > EARLIEST, bounded))
 
 
 ORGANIZATION_LEAVES: dict[str, Leaf] = {
