@@ -159,7 +159,11 @@ AFFECTED = {
     "funding_round": """SELECT organization_id FROM {rows}
         UNION SELECT i.investor_id FROM investment i JOIN exit e ON e.investment_id = i.id
         WHERE i.round_id IN (SELECT id FROM {rows})""",
-    "investment": """SELECT investor_id FROM {rows}
+    # The investor's figures count only the exits of its investments: an investment without
+    # exits (every new one) leaves them as they were, and a large investor is not recomputed
+    # for every statement that adds to its portfolio.
+    "investment": """SELECT n.investor_id FROM {rows} n
+        WHERE EXISTS (SELECT FROM exit e WHERE e.investment_id = n.id)
         UNION SELECT r.organization_id FROM funding_round r
         WHERE r.id IN (SELECT round_id FROM {rows})""",
     "exit": """SELECT i.investor_id FROM investment i
