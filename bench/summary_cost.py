@@ -25,19 +25,10 @@ TRIGGERS = tuple(
     for event in ("insert", "update", "delete")
     if table != "organization" or event != "update"
 )
-RECORDED_INDEXES = tuple(
-    f"DROP INDEX ix_{table}_recorded_id"
-    for table in (
-        "organization", "funding_round", "investment", "person", "product", "event", "source",
-        "acquisition", "listing", "valuation", "fund", "exit",
-    )
-)  # fmt: skip
 NONE = "none of them"
 VARIANTS: dict[str, tuple[str, ...]] = {
     "all of 0023": (),
-    "without the summary triggers": TRIGGERS,
-    "without the recorded_at indexes": RECORDED_INDEXES,
-    NONE: TRIGGERS + RECORDED_INDEXES,
+    NONE: TRIGGERS,
 }
 
 

@@ -28,8 +28,6 @@ The figures (docs/entities.md):
 * acquisitions: the live acquisitions it is the acquirer of, cancelled ones left out;
 * exits: the live exits of live investments it made or that were made in its live rounds.
 
-And ``(recorded_at, id)`` indexes on the tables of every filtered list, for ``updatedSince``.
-
 Revision ID: 0023_organization_summary
 Revises: 0020_usd_refresh_by_row
 """
@@ -243,12 +241,6 @@ SELECT o.id AS organization_id,
 FROM public.organization o
 """
 
-# `updatedSince` on every filtered list: the records recorded since a time.
-UPDATED_SINCE_TABLES = (
-    "organization", "funding_round", "investment", "person", "product", "event", "source",
-    "acquisition", "listing", "valuation", "fund", "exit",
-)  # fmt: skip
-
 WATCHED = ("funding_round", "investment", "exit", "acquisition", "fx_rate")
 
 
@@ -298,8 +290,6 @@ def upgrade() -> None:
         op.create_index(
             f"ix_organization_summary_{name}", "organization_summary", [column, "organization_id"]
         )
-    for table in UPDATED_SINCE_TABLES:
-        op.create_index(f"ix_{table}_recorded_id", table, ["recorded_at", "id"])
     op.execute(COMPUTE)
     op.execute(REFRESH)
     for table, affected in AFFECTED.items():
@@ -336,5 +326,3 @@ def downgrade() -> None:
         "sg_organization_summary_compute(bigint[])"
     )
     op.drop_table("organization_summary")
-    for table in UPDATED_SINCE_TABLES:
-        op.drop_index(f"ix_{table}_recorded_id", table_name=table)

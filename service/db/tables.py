@@ -1178,12 +1178,3 @@ organization_summary = Table(
     Index("ix_organization_summary_investors", "investors_count", "organization_id"),
     comment="Summary figures of each organization (trigger-maintained, migration 0023).",
 )
-
-# `updatedSince` on every filtered list (migration 0023): the records changed since a time,
-# read through (recorded_at, id) when few are.
-UPDATED_SINCE_TABLES = (
-    organization, funding_round, investment, person, product, event, source, acquisition,
-    listing, valuation, fund, exit_,
-)  # fmt: skip
-for _table in UPDATED_SINCE_TABLES:
-    Index(f"ix_{_table.name}_recorded_id", _table.c.recorded_at, _table.c.id)
