@@ -8,11 +8,14 @@ touched (on ``organization``, ``funding_round``, ``investment``, ``exit``, ``acq
 rows whole, in the same transaction, so that the kept figures always equal a computation from
 scratch, whatever the writer: mutations, merges, the bulk import, the generator's COPY.
 
-Each figure is one SQL expression, written once (``FIGURES``) and instantiated twice: over
-``public`` in ``sg_organization_summary_compute(orgs)``, which the refresh runs (retired rows
-are left out by their ``retired_at``), and over the ``asof`` views in
-``asof.organization_summary``, which an as-of read joins (its search path puts ``asof`` first),
-so that such a read gets the figures as they were at its recorded time.
+``sg_organization_summary_compute(orgs)`` is that computation, written once: the refresh
+runs it, and the tests compare the kept rows with it run from scratch.
+
+Derived data, not versioned: a read as of a recorded time joins the same table (there is no
+``asof.organization_summary``), so it shows the current figures. Computing them from the
+history for each organization read was tried; it read tens of thousands of rows per page of
+investors (an investor's exits go through its whole portfolio), beyond what the plan guard
+allows a list (docs/entities.md).
 
 The figures (docs/entities.md):
 
@@ -44,78 +47,67 @@ down_revision: str | None = "0020_usd_refresh_by_row"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Each figure of one organization ``o``, as an expression over the tables of schema ``{s}``:
-# the refresh computes them from ``public`` (retired rows left out by their ``retired_at``), the
-# as-of view from the ``asof`` views. Scalar subqueries, so that a statement reads only the
-# figures it selects, for only the rows it returns (PostgreSQL drops a pulled-up view's unused
-# outputs).
-_LIVE_ROUNDS = "FROM {s}funding_round fr WHERE fr.organization_id = o.id AND fr.retired_at IS NULL"
-# A round's USD value: its amount at the latest rate on or before its date (the latest of all
-# when undated), to the cent, as usd_round.raised_usd.
-_ROUND_USD = """(SELECT round(fr.raised_amount * f.usd_per_unit, 2) FROM public.fx_rate f
-        WHERE f.currency = fr.raised_currency
-          AND f.rate_on <= coalesce(fr.announced_on, 'infinity'::date)
-        ORDER BY f.rate_on DESC LIMIT 1)"""
-_LAST_ROUND = f"{_LIVE_ROUNDS} ORDER BY fr.sort_on DESC, fr.id DESC LIMIT 1"
-_INVESTMENTS = (
-    "FROM {s}funding_round fr JOIN {s}investment i ON i.round_id = fr.id "
-    "WHERE fr.organization_id = o.id AND fr.retired_at IS NULL AND i.retired_at IS NULL"
-)
-FIGURES: dict[str, str] = {
-    "rounds_count": f"(SELECT count(*)::integer {_LIVE_ROUNDS})",
-    "unvalued_rounds_count": (
-        f"(SELECT count(*)::integer {_LIVE_ROUNDS} AND {_ROUND_USD} IS NULL)"
-    ),
-    "raised_usd_min": f"(SELECT sum({_ROUND_USD}) {_LIVE_ROUNDS})",
-    "raised_usd_max": f"(SELECT sum({_ROUND_USD}) {_LIVE_ROUNDS})",
-    "raised_usd_estimated": (
-        f"coalesce((SELECT bool_or(fr.raised_estimated) {_LIVE_ROUNDS}"
-        f" AND {_ROUND_USD} IS NOT NULL), false)"
-    ),
-    "last_round_id": f"(SELECT fr.id {_LAST_ROUND})",
-    "last_round_on": f"(SELECT fr.announced_on {_LAST_ROUND})",
-    "last_round_precision": f"(SELECT fr.announced_precision::varchar(8) {_LAST_ROUND})",
-    "last_round_sort": f"coalesce((SELECT max(fr.sort_on) {_LIVE_ROUNDS}), '0001-01-01'::date)",
-    "investors_count": f"(SELECT count(DISTINCT i.investor_id)::integer {_INVESTMENTS})",
-    "leads_count": (
-        f"(SELECT count(DISTINCT i.investor_id)::integer {_INVESTMENTS} AND i.is_lead)"
-    ),
-    "acquisitions_count": """(SELECT count(*)::integer FROM {s}acquisition q
-        WHERE q.acquirer_id = o.id AND q.retired_at IS NULL AND q.status <> 'CANCELLED')""",
-    # Two indexed paths (as investor, as investee), united: an OR across the join is not one.
-    "exits_count": """(SELECT count(*)::integer FROM (
-        SELECT e.id FROM {s}exit e
-        JOIN {s}investment i ON i.id = e.investment_id
-        JOIN {s}funding_round fr ON fr.id = i.round_id
-        WHERE i.investor_id = o.id
-          AND e.retired_at IS NULL AND i.retired_at IS NULL AND fr.retired_at IS NULL
-        UNION
-        SELECT e.id FROM {s}funding_round fr
-        JOIN {s}investment i ON i.round_id = fr.id
-        JOIN {s}exit e ON e.investment_id = i.id
-        WHERE fr.organization_id = o.id
-          AND e.retired_at IS NULL AND i.retired_at IS NULL AND fr.retired_at IS NULL
-    ) both_sides)""",
-}
-
-
-def _figures(schema: str) -> str:
-    return ",\n       ".join(
-        f"{sql.format(s=schema)} AS {name}" for name, sql in FIGURES.items()
-    )
-
-
-COMPUTE = f"""
+# The figures of the organizations ``orgs``, from the tables of ``public`` (retired rows left
+# out by their ``retired_at``). One lateral subquery per group of figures that read the same
+# rows, so that a refresh reads each organization's rounds, investments, acquisitions and exits
+# once each.
+COMPUTE = r"""
 CREATE FUNCTION sg_organization_summary_compute(orgs bigint[])
 RETURNS TABLE (organization_id bigint, rounds_count integer, unvalued_rounds_count integer,
                raised_usd_min numeric, raised_usd_max numeric, raised_usd_estimated boolean,
                last_round_id bigint, last_round_on date, last_round_precision varchar(8),
                last_round_sort date, investors_count integer, leads_count integer,
                acquisitions_count integer, exits_count integer)
-LANGUAGE sql STABLE AS $fn$
-SELECT o.id,
-       {_figures("public.")}
+LANGUAGE sql STABLE SET search_path = public AS $fn$
+SELECT o.id, coalesce(r.rounds, 0), coalesce(r.unvalued, 0), r.raised, r.raised,
+       coalesce(r.estimated, false), lr.id, lr.announced_on, lr.announced_precision,
+       coalesce(lr.sort_on, '0001-01-01'::date), coalesce(iv.investors, 0),
+       coalesce(iv.leads, 0), coalesce(a.n, 0), coalesce(x.n, 0)
 FROM unnest(orgs) AS o(id)
+LEFT JOIN LATERAL (
+    SELECT count(*)::integer AS rounds, count(*) FILTER (WHERE v.usd IS NULL)::integer AS unvalued,
+           sum(v.usd) AS raised,
+           bool_or(fr.raised_estimated) FILTER (WHERE v.usd IS NOT NULL) AS estimated
+    FROM funding_round fr
+    LEFT JOIN LATERAL (
+        SELECT round(fr.raised_amount * f.usd_per_unit, 2) AS usd FROM fx_rate f
+        WHERE f.currency = fr.raised_currency
+          AND f.rate_on <= coalesce(fr.announced_on, 'infinity'::date)
+        ORDER BY f.rate_on DESC LIMIT 1
+    ) v ON true
+    WHERE fr.organization_id = o.id AND fr.retired_at IS NULL
+) r ON true
+LEFT JOIN LATERAL (
+    SELECT fr.id, fr.announced_on, fr.announced_precision, fr.sort_on FROM funding_round fr
+    WHERE fr.organization_id = o.id AND fr.retired_at IS NULL
+    ORDER BY fr.sort_on DESC, fr.id DESC LIMIT 1
+) lr ON true
+LEFT JOIN LATERAL (
+    SELECT count(DISTINCT i.investor_id)::integer AS investors,
+           count(DISTINCT i.investor_id) FILTER (WHERE i.is_lead)::integer AS leads
+    FROM funding_round fr JOIN investment i ON i.round_id = fr.id
+    WHERE fr.organization_id = o.id AND fr.retired_at IS NULL AND i.retired_at IS NULL
+) iv ON true
+LEFT JOIN LATERAL (
+    SELECT count(*)::integer AS n FROM acquisition q
+    WHERE q.acquirer_id = o.id AND q.retired_at IS NULL AND q.status <> 'CANCELLED'
+) a ON true
+LEFT JOIN LATERAL (
+    -- Two indexed paths (as investor, as investee), united: an OR across the join would not be.
+    SELECT count(*)::integer AS n FROM (
+        SELECT e.id FROM exit e
+        JOIN investment i ON i.id = e.investment_id
+        JOIN funding_round fr ON fr.id = i.round_id
+        WHERE i.investor_id = o.id
+          AND e.retired_at IS NULL AND i.retired_at IS NULL AND fr.retired_at IS NULL
+        UNION
+        SELECT e.id FROM funding_round fr
+        JOIN investment i ON i.round_id = fr.id
+        JOIN exit e ON e.investment_id = i.id
+        WHERE fr.organization_id = o.id
+          AND e.retired_at IS NULL AND i.retired_at IS NULL AND fr.retired_at IS NULL
+    ) both_sides
+) x ON true
 $fn$;
 """
 
@@ -230,17 +222,6 @@ END
 $fn$;
 """
 
-# What an as-of read joins: the same figures from the asof views, for each organization as it
-# is read. One relation with scalar subqueries: joined on its key, it is a primary-key probe,
-# dropped by a statement that uses none of its columns (a count), and its figures are computed
-# only for the rows a statement returns.
-AS_OF_VIEW = f"""
-CREATE VIEW asof.organization_summary AS
-SELECT o.id AS organization_id,
-       {_figures("asof.")}
-FROM public.organization o
-"""
-
 WATCHED = ("funding_round", "investment", "exit", "acquisition", "fx_rate")
 
 
@@ -307,13 +288,11 @@ def upgrade() -> None:
     for table in WATCHED:
         for event in ("INSERT", "UPDATE", "DELETE"):
             op.execute(_trigger(table, event, f"sg_summary_{table}_changed"))
-    op.execute(AS_OF_VIEW)
     # What is already stored, summed up once.
     op.execute("SELECT sg_organization_summary_refresh(ARRAY(SELECT id FROM organization))")
 
 
 def downgrade() -> None:
-    op.execute("DROP VIEW asof.organization_summary")
     for table in WATCHED:
         for event in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER sg_summary_{event} ON {table}")

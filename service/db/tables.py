@@ -1149,8 +1149,7 @@ usd_month = Table(
 # Summary figures of each organization kept on write (migration 0023): statement-level
 # triggers on organization, funding_round, investment, exit, acquisition and fx_rate recompute
 # the rows of every organization a statement touched. Derived data, so not versioned: an
-# as-of read joins ``asof.organization_summary``, a view computing the same figures from the
-# history (docs/entities.md).
+# as-of read joins the same table and shows the current figures (docs/entities.md).
 organization_summary = Table(
     "organization_summary",
     metadata,

@@ -1,7 +1,7 @@
 """The organization summary kept on write equals a computation from scratch after any mix of
 writes (rounds, investments, exits, acquisitions, FX rates, merges' moves), and agrees with an
 independent computation from the kept USD values; its filters and orderings page through the
-same organizations on both read paths; as of a recorded time it is what it was then."""
+same organizations on both read paths; as of a recorded time it is the current one."""
 
 from __future__ import annotations
 
@@ -280,26 +280,25 @@ async def test_bad_bounds_are_user_errors(summary_api: Api) -> None:
 FIGURES = """
 query($asOf: DateTime, $slug: String!) {
   organization(slug: $slug, asOf: $asOf) {
-    roundsCount unvaluedRoundsCount totalRaisedUsd { min max estimated }
-    lastRound { id } lastRoundDate { date precision }
-    investorsCount leadsCount acquisitionsCount exitsCount
-  }
-  startups(first: 20, orderBy: {field: NAME}, asOf: $asOf) {
-    nodes { slug roundsCount totalRaisedUsd { min } investorsCount exitsCount }
+    roundsCount totalRaisedUsd { min max estimated } lastRound { id }
+    fundingRounds(first: 100) { totalCount }
   }
 }
 """
 
 
-async def test_as_of_a_recorded_time_the_figures_are_what_they_were(
+async def test_as_of_a_recorded_time_the_figures_are_the_current_ones(
     conn: asyncpg.Connection, summary_api: Api
 ) -> None:
+    # Documented (docs/entities.md): the figures are kept for the present only; an as-of read
+    # shows the records as they were and the figures as they are.
     slug = await conn.fetchval(
         "SELECT o.slug FROM organization o JOIN organization_summary s"
         " ON s.organization_id = o.id ORDER BY s.rounds_count DESC, o.id LIMIT 1"
     )
     variables = {"asOf": None, "slug": slug}
-    then = await query_data(summary_api, FIGURES, variables)
+    then = (await query_data(summary_api, FIGURES, variables))["organization"]
+    assert then["roundsCount"] == then["fundingRounds"]["totalCount"] > 1
     recorded: dt.datetime = await conn.fetchval("SELECT clock_timestamp()")
     await asyncio.sleep(0.01)
     await conn.execute(
@@ -309,9 +308,13 @@ async def test_as_of_a_recorded_time_the_figures_are_what_they_were(
         " LIMIT 1)",
         slug,
     )
-    now = await query_data(summary_api, FIGURES, variables)
-    assert now["organization"]["roundsCount"] == then["organization"]["roundsCount"] - 1
-    as_of = await query_data(summary_api, FIGURES, {**variables, "asOf": recorded.isoformat()})
-    assert as_of == then
-    latest: dt.datetime = await conn.fetchval("SELECT clock_timestamp()")
-    assert await query_data(summary_api, FIGURES, {**variables, "asOf": latest.isoformat()}) == now
+    now = (await query_data(summary_api, FIGURES, variables))["organization"]
+    assert now["roundsCount"] == then["roundsCount"] - 1
+    assert now["lastRound"] != then["lastRound"]
+    as_of = (
+        await query_data(summary_api, FIGURES, {**variables, "asOf": recorded.isoformat()})
+    )["organization"]
+    assert as_of["fundingRounds"] == then["fundingRounds"]
+    assert {k: v for k, v in as_of.items() if k != "fundingRounds"} == {
+        k: v for k, v in now.items() if k != "fundingRounds"
+    }
