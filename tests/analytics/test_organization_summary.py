@@ -311,9 +311,8 @@ async def test_as_of_a_recorded_time_the_figures_are_the_current_ones(
     now = (await query_data(summary_api, FIGURES, variables))["organization"]
     assert now["roundsCount"] == then["roundsCount"] - 1
     assert now["lastRound"] != then["lastRound"]
-    as_of = (
-        await query_data(summary_api, FIGURES, {**variables, "asOf": recorded.isoformat()})
-    )["organization"]
+    past = {**variables, "asOf": recorded.isoformat()}
+    as_of = (await query_data(summary_api, FIGURES, past))["organization"]
     assert as_of["fundingRounds"] == then["fundingRounds"]
     assert {k: v for k, v in as_of.items() if k != "fundingRounds"} == {
         k: v for k, v in now.items() if k != "fundingRounds"
