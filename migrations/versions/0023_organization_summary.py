@@ -60,9 +60,10 @@ RETURNS TABLE (organization_id bigint, rounds_count integer, unvalued_rounds_cou
                acquisitions_count integer, exits_count integer)
 LANGUAGE sql STABLE SET search_path = public
 -- A refresh reads a few rows of each organization through their indexes. Inside a bulk load
--- the tables' statistics are those of before it, and the planner hashed a whole table per
--- organization (46 s for the generator's exits at 1,500 organizations): nested loops only.
-SET enable_hashjoin = off SET enable_mergejoin = off AS $fn$
+-- the tables' statistics are those of before it (empty), and the planner scanned or hashed
+-- whole tables per organization (46 s for the generator's exits at 1,500 organizations):
+-- index scans and nested loops only.
+SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off AS $fn$
 SELECT o.id, coalesce(r.rounds, 0), coalesce(r.unvalued, 0), r.raised, r.raised,
        coalesce(r.estimated, false), lr.id, lr.announced_on, lr.announced_precision,
        coalesce(lr.sort_on, '0001-01-01'::date), coalesce(iv.investors, 0),
