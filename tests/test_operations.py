@@ -164,3 +164,21 @@ async def test_InvestorExits(api: Api) -> None:
 async def test_FundLimitedPartners(api: Api) -> None:
     # The article names no fund; the operation's default slug is the entity tests' fund.
     assert (await run(api, "FundLimitedPartners"))["fund"] is None
+
+
+async def test_StartupsRaisedOver(api: Api) -> None:
+    # The article's rounds: Moonshot AI raised USD 1 billion (its only round, February 2024).
+    nodes = (await run(api, "StartupsRaisedOver"))["startups"]["nodes"]
+    assert [n["slug"] for n in nodes] == ["moonshot-ai"]
+    (moonshot,) = nodes
+    assert moonshot["totalRaisedUsd"] == {
+        "min": "1000000000",
+        "max": "1000000000",
+        "estimated": False,
+    }
+    assert moonshot["lastRoundDate"] == {"date": "2024-02-01", "precision": "MONTH"}
+    assert (moonshot["roundsCount"], moonshot["unvaluedRoundsCount"]) == (1, 0)
+    assert moonshot["lastRound"]["amount"]["amountUsd"] == "1000000000"
+    assert moonshot["investorsCount"] >= 1
+    above = await run(api, "StartupsRaisedOver", {"minUsd": "1000000001"})
+    assert above["startups"]["nodes"] == []

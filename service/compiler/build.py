@@ -402,7 +402,7 @@ class Builder:
         else:
             count = self.settings.default_page_size if size_source is None else int(size_source)
             size, plus_one = literal(count, Integer()), literal(count + 1, Integer())
-        conditions: list[ColumnElement[bool]] = []
+        conditions = paging.required(keys)
         if after is not None:
             conditions.append(_after(keys, self._cursor_bounds(keys, after)))
         if before is not None:

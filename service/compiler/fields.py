@@ -65,6 +65,20 @@ def _share(declared: m.Share) -> FieldCompiler:
     return compile_field
 
 
+def _usd_range(declared: m.UsdRange) -> FieldCompiler:
+    def compile_field(b: Builder, row: Row, f: Field) -> ColumnElement[Any]:
+        low = row.c[f"{declared.prefix}_min"]
+        values = {
+            "min": sqlexpr.decimal_text(low),
+            "max": sqlexpr.decimal_text(row.c[f"{declared.prefix}_max"]),
+            "estimated": row.c[f"{declared.prefix}_estimated"],
+        }
+        obj = b.values("UsdAmountRange", f.details, values)
+        return case((low.is_not(None), obj), else_=null())
+
+    return compile_field
+
+
 def _money(declared: m.Money) -> FieldCompiler:
     """Money with its USD value at the latest rate on or before ``dated_by`` (any, if undated)."""
     prefix = declared.prefix
@@ -215,6 +229,7 @@ _KINDS: dict[type[Any], Callable[[Any], FieldCompiler]] = {
     m.Timestamp: _timestamp,
     m.PartialDate: _partial_date,
     m.Share: _share,
+    m.UsdRange: _usd_range,
     m.Money: _money,
     m.ToOne: _to_one,
     m.Rows: _rows,

@@ -1254,3 +1254,35 @@ webhook_delivery = Table(
     comment="The webhook outbox: one row per endpoint and change (per bulk import: one for "
     "all its changes), written in the change's transaction; delivered at least once.",
 )
+
+# Summary figures of each organization kept on write (migration 0023): statement-level
+# triggers on organization, funding_round, investment, exit, acquisition and fx_rate recompute
+# the rows of every organization a statement touched. Derived data, so not versioned: an
+# as-of read joins the same table and shows the current figures (docs/entities.md).
+organization_summary = Table(
+    "organization_summary",
+    metadata,
+    Column("organization_id", BigInteger, primary_key=True),
+    Column("rounds_count", Integer, nullable=False),
+    Column("unvalued_rounds_count", Integer, nullable=False),
+    Column("raised_usd_min", _USD),
+    Column("raised_usd_max", _USD),
+    Column("raised_usd_estimated", Boolean, nullable=False),
+    Column("last_round_id", BigInteger),
+    Column("last_round_on", Date),
+    Column("last_round_precision", String(8)),
+    # The last round's date (0001-01-01 when undated or when there is none): a NOT NULL key.
+    Column("last_round_sort", Date, nullable=False),
+    Column("investors_count", Integer, nullable=False),
+    Column("leads_count", Integer, nullable=False),
+    Column("acquisitions_count", Integer, nullable=False),
+    Column("exits_count", Integer, nullable=False),
+    # Each ordering's (key, organization) (service/repository/organizations.py).
+    Index(
+        "ix_organization_summary_raised", text("coalesce(raised_usd_min, -1)"), "organization_id"
+    ),
+    Index("ix_organization_summary_rounds", "rounds_count", "organization_id"),
+    Index("ix_organization_summary_last_round", "last_round_sort", "organization_id"),
+    Index("ix_organization_summary_investors", "investors_count", "organization_id"),
+    comment="Summary figures of each organization (trigger-maintained, migration 0023).",
+)

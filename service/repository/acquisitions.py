@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 
 from service.db import tables as t
 from service.repository import readmodel as m
-from service.repository.conditions import Leaf, eq_in, org_match, sorted_date_range
+from service.repository.conditions import Leaf, eq_in, org_match, recorded_since, sorted_date_range
 from service.repository.entities import Entity
 
 A = t.acquisition
@@ -20,6 +20,7 @@ ACQUISITION_LEAVES: dict[str, Leaf] = {
     "acquired": org_match(A.c.acquired_id),
     "status": eq_in(A.c.status),
     "date": sorted_date_range(func.coalesce(A.c.completed_on, A.c.announced_on), A.c.sort_on),
+    "updatedSince": recorded_since(A),
 }
 
 

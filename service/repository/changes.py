@@ -4,8 +4,9 @@
 horizon has committed or aborted, and every transaction still to come gets a larger txid, so
 the rows below it never change and a cursor ``(txid, id)`` never passes over a row that appears
 later (docs/changes.md). The horizon is the snapshot's xmin, less the transactions running in
-other databases of the server, which never write here. A light audit row (bulk imports) has no images: whether it retired or
-restored its row is read from the row's versions through ``sg_audit_image``.
+other databases of the server, which never write here. A light audit row (bulk imports) has
+no images: whether it retired or restored its row is read from the row's versions through
+``sg_audit_image``.
 """
 
 from __future__ import annotations

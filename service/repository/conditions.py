@@ -95,6 +95,38 @@ def date_range(column: ColumnElement[Any]) -> Leaf:
     return leaf
 
 
+def recorded_since(table: Any) -> Leaf:
+    """Records whose current version was recorded at or after the time (``recorded_at``, the
+    ``recordedAt`` field): created or changed since then."""
+    column: ColumnElement[Any] = table.c.recorded_at
+
+    def leaf(op: str, value: Any) -> ColumnElement[bool]:
+        if op != "gte":
+            raise FilterError(f"unsupported operator {op!r}")
+        condition: ColumnElement[bool] = column >= value
+        return condition
+
+    return leaf
+
+
+def count_range(column: ColumnElement[Any]) -> Leaf:
+    """A count within bounds (``gte`` / ``lte``, inclusive)."""
+
+    def leaf(op: str, value: Any) -> ColumnElement[bool]:
+        if value < 0:
+            raise FilterError("counts are never negative: a bound must be 0 or more")
+        condition: ColumnElement[bool]
+        if op == "gte":
+            condition = column >= value
+        elif op == "lte":
+            condition = column <= value
+        else:
+            raise FilterError(f"unsupported operator {op!r}")
+        return condition
+
+    return leaf
+
+
 def sorted_date_range(column: ColumnElement[Any], sort_column: ColumnElement[Any]) -> Leaf:
     """A date range on a nullable date that has a NOT NULL, indexed sort twin (undated rows
     sort as 0001-01-01): bounding the twin lets a keyset page start its index scan at the

@@ -25,6 +25,10 @@ from service.repository import conditions as f
 from service.repository.db import Db
 from service.repository.paging import KeyKind, SortKey
 
+# An ordering: its key and the key's kind, and optionally the condition it requires
+# (``SortKey.requires``).
+Order = tuple[ColumnElement[Any], KeyKind] | tuple[ColumnElement[Any], KeyKind, ColumnElement[bool]]
+
 
 @dataclass(frozen=True)
 class Entity:
@@ -32,7 +36,7 @@ class Entity:
     table: Table
     base: Callable[[], Select[Any]]
     leaves: Mapping[str, f.Leaf] = field(default_factory=dict)
-    orders: Mapping[str, tuple[ColumnElement[Any], KeyKind]] = field(default_factory=dict)
+    orders: Mapping[str, Order] = field(default_factory=dict)
     default_order: tuple[tuple[str, bool], ...] = ()
 
     @property
@@ -43,10 +47,16 @@ class Entity:
     def sort_keys(self, order: Sequence[tuple[str, bool]]) -> list[SortKey]:
         """The given ordering (or the default), made total with the primary key."""
         terms = list(order) or list(self.default_order)
-        keys = [SortKey(name, *self.orders[name], descending=desc) for name, desc in terms]
+        keys = [self._key(name, desc) for name, desc in terms]
         descending = keys[-1].descending if keys else False
         keys.append(SortKey("ID", self.pk, "int", descending=descending))
         return keys
+
+    def _key(self, name: str, descending: bool) -> SortKey:
+        order = self.orders[name]
+        if len(order) == 3:
+            return SortKey(name, order[0], order[1], descending, order[2])
+        return SortKey(name, order[0], order[1], descending)
 
     def filtered(self, node: f.FilterNode | None) -> Select[Any]:
         return self.base().where(f.build_condition(node, self.leaves))

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, exists, select
 
 from service.db import tables as t
 from service.repository import readmodel as m
-from service.repository.conditions import Leaf, eq_in, org_match, sorted_date_range
+from service.repository.conditions import Leaf, eq_in, org_match, recorded_since, sorted_date_range
 from service.repository.entities import Entity, plain
 
 
@@ -49,6 +49,7 @@ EVENT_LEAVES: dict[str, Leaf] = {
     "kind": eq_in(t.event.c.kind),
     "occurred": sorted_date_range(t.event.c.occurred_on, t.event.c.sort_on),
     "organization": _event_participant,
+    "updatedSince": recorded_since(t.event),
 }
 
 EVENT = Entity(

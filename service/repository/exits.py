@@ -13,6 +13,7 @@ from service.repository.conditions import (
     Leaf,
     eq_in,
     org_match,
+    recorded_since,
     sorted_date_range,
 )
 from service.repository.entities import UNKNOWN_AMOUNT, Entity, plain
@@ -43,6 +44,7 @@ EXIT_LEAVES: dict[str, Leaf] = {
     "counterparty": org_match(X.c.counterparty_id),
     "kind": eq_in(X.c.kind),
     "exited": sorted_date_range(X.c.exited_on, X.c.sort_on),
+    "updatedSince": recorded_since(X),
 }
 
 EXIT = Entity(

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 
 from service.db import tables as t
 from service.repository import readmodel as m
-from service.repository.conditions import Leaf, eq_in, org_match
+from service.repository.conditions import Leaf, eq_in, org_match, recorded_since
 from service.repository.entities import Entity, plain
 
 F = t.fund
@@ -28,6 +28,7 @@ FUND_LEAVES: dict[str, Leaf] = {
     "slug": eq_in(F.c.slug),
     "manager": org_match(F.c.manager_id),
     "vintageYear": eq_in(F.c.vintage_year),
+    "updatedSince": recorded_since(F),
 }
 
 FUND = Entity(

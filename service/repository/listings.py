@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, select
 
 from service.db import tables as t
 from service.repository import readmodel as m
-from service.repository.conditions import Leaf, eq_in, org_match, sorted_date_range
+from service.repository.conditions import Leaf, eq_in, org_match, recorded_since, sorted_date_range
 from service.repository.entities import Entity
 
 L = t.listing
@@ -21,6 +21,7 @@ LISTING_LEAVES: dict[str, Leaf] = {
     "date": sorted_date_range(
         func.coalesce(L.c.listed_on, L.c.withdrawn_on, L.c.filed_on, L.c.announced_on), L.c.sort_on
     ),
+    "updatedSince": recorded_since(L),
 }
 
 

@@ -47,15 +47,25 @@ class CursorError(ValueError):
 
 @dataclass(frozen=True)
 class SortKey:
-    """One ordering term: a NOT NULL SQL expression, how to (de)serialise its value, direction."""
+    """One ordering term: a NOT NULL SQL expression, how to (de)serialise its value, direction.
+
+    ``requires``: a condition every page ordered by it adds, always true of the rows the list
+    holds. A key on a LEFT JOINed table names it (``column IS NOT NULL``) so that PostgreSQL
+    reads the join as an inner one and can walk that table's index in the key's order."""
 
     name: str
     expr: ColumnElement[Any]
     kind: KeyKind
     descending: bool = False
+    requires: ColumnElement[bool] | None = None
 
     def flipped(self) -> SortKey:
-        return SortKey(self.name, self.expr, self.kind, not self.descending)
+        return SortKey(self.name, self.expr, self.kind, not self.descending, self.requires)
+
+
+def required(keys: Sequence[SortKey]) -> list[ColumnElement[bool]]:
+    """The conditions the keys add to every page (see ``SortKey.requires``)."""
+    return [k.requires for k in keys if k.requires is not None]
 
 
 @dataclass(frozen=True)
@@ -163,7 +173,7 @@ class _Plan:
 def _plan(keys: Sequence[SortKey], args: PageArgs, default_size: int) -> _Plan:
     backward = args.last is not None and args.first is None
     size = (args.last if backward else args.first) or default_size
-    conditions: list[ColumnElement[bool]] = []
+    conditions = required(keys)
     if args.after is not None:
         conditions.append(_after(keys, decode_cursor(keys, args.after)))
     if args.before is not None:

@@ -6,7 +6,7 @@ from sqlalchemy import func
 
 from service.db import tables as t
 from service.repository import readmodel as m
-from service.repository.conditions import Leaf, eq_in, text_match
+from service.repository.conditions import Leaf, eq_in, recorded_since, text_match
 from service.repository.entities import EARLIEST, Entity, plain
 from service.repository.events import event_has_person
 
@@ -14,6 +14,7 @@ PERSON_LEAVES: dict[str, Leaf] = {
     "id": eq_in(t.person.c.id),
     "slug": eq_in(t.person.c.slug),
     "name": text_match(t.person.c.name),
+    "updatedSince": recorded_since(t.person),
 }
 
 PERSON = Entity(

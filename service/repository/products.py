@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 
 from service.db import tables as t
 from service.repository import readmodel as m
-from service.repository.conditions import Leaf, eq_in, org_match, text_match
+from service.repository.conditions import Leaf, eq_in, org_match, recorded_since, text_match
 from service.repository.entities import Entity, plain
 
 PRODUCT_LEAVES: dict[str, Leaf] = {
@@ -17,6 +17,7 @@ PRODUCT_LEAVES: dict[str, Leaf] = {
     "slug": eq_in(t.product.c.slug),
     "name": text_match(t.product.c.name),
     "organization": org_match(t.product.c.organization_id),
+    "updatedSince": recorded_since(t.product),
 }
 
 PRODUCT = Entity(

@@ -2,11 +2,11 @@
 
 A type's ``TypeMap`` names, for each GraphQL field, what it is in SQL: a column shown as it is
 (``Value``), a formatted value (``Decimal``, ``Timestamp``, ``PartialDate``, ``Money``,
-``Share``), the object a foreign key names (``ToOne``), a short closed list (``Rows``), a
-paged child list (``Children``), its claims (``Claims``), or a claim's subject (``Subject``).
-Both executors are derived from these declarations: the strawberry resolvers read rows the
-entity's SELECT returns and format them (service/schema/mapped.py); the compiler turns each
-kind into SQL (service/compiler/fields.py). Nothing else describes a field.
+``Share``, ``UsdRange``), the object a foreign key names (``ToOne``), a short closed list
+(``Rows``), a paged child list (``Children``), its claims (``Claims``), or a claim's subject
+(``Subject``). Both executors are derived from these declarations: the strawberry resolvers
+read rows the entity's SELECT returns and format them (service/schema/mapped.py); the
+compiler turns each kind into SQL (service/compiler/fields.py). Nothing else describes a field.
 
 The domain modules beside this one hold the declarations, next to their entity SELECTs,
 filter leaves and orderings; ``service.repository.registry`` gathers them.
@@ -76,6 +76,15 @@ class Money:
 @dataclass(frozen=True)
 class Share:
     """``<prefix>_min`` and ``<prefix>_max``: a fraction known as a range, or null."""
+
+    prefix: str
+    weight: int = 0
+
+
+@dataclass(frozen=True)
+class UsdRange:
+    """``<prefix>_min``, ``<prefix>_max`` and ``<prefix>_estimated``: an amount in USD known
+    to lie in a range, or null."""
 
     prefix: str
     weight: int = 0
@@ -158,8 +167,8 @@ class Subject:
 
 
 Field = (
-    Value | Decimal | Timestamp | PartialDate | Money | Share | ToOne | Rows | Children | Claims
-    | Subject
+    Value | Decimal | Timestamp | PartialDate | Money | Share | UsdRange | ToOne | Rows | Children
+    | Claims | Subject
 )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from service.repository.conditions import (
     boolean,
     eq_in,
     org_match,
+    recorded_since,
     sorted_date_range,
 )
 from service.repository.entities import UNKNOWN_AMOUNT, Entity
@@ -39,6 +40,7 @@ FUNDING_ROUND_LEAVES: dict[str, Leaf] = {
     # The derived kinds of the round (migration 0007): one GIN-indexed condition on the row,
     # where an EXISTS over investments and components joined whole tables (NOT above all).
     "considerationKind": any_of(t.funding_round.c.consideration_kinds),
+    "updatedSince": recorded_since(t.funding_round),
 }
 
 
@@ -56,6 +58,7 @@ INVESTMENT_LEAVES: dict[str, Leaf] = {
     "round": eq_in(t.investment.c.round_id),
     "isLead": boolean(t.investment.c.is_lead),
     "considerationKind": any_of(t.investment.c.consideration_kinds),
+    "updatedSince": recorded_since(t.investment),
 }
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from service.db import tables as t
 from service.repository import readmodel as m
-from service.repository.conditions import Leaf, eq_in, text_match
+from service.repository.conditions import Leaf, eq_in, recorded_since, text_match
 from service.repository.entities import Entity, plain
 
 SOURCE_LEAVES: dict[str, Leaf] = {
     "id": eq_in(t.source.c.id),
     "publisher": text_match(t.source.c.publisher),
     "kind": eq_in(t.source.c.kind),
+    "updatedSince": recorded_since(t.source),
 }
 
 SOURCE = Entity(

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, func
 
 from service.db import tables as t
 from service.repository import readmodel as m
-from service.repository.conditions import Leaf, eq_in, org_match, sorted_date_range
+from service.repository.conditions import Leaf, eq_in, org_match, recorded_since, sorted_date_range
 from service.repository.entities import UNKNOWN_AMOUNT, Entity, plain
 
 V = t.valuation
@@ -19,6 +19,7 @@ VALUATION_LEAVES: dict[str, Leaf] = {
     "organization": org_match(V.c.organization_id),
     "basis": eq_in(V.c.basis),
     "valued": sorted_date_range(V.c.valued_on, V.c.sort_on),
+    "updatedSince": recorded_since(V),
 }
 
 VALUATION = Entity(

@@ -146,3 +146,26 @@ def share_range(row: asyncpg.Record, prefix: str) -> ShareRange | None:
     if low is None:
         return None
     return ShareRange(min=format_decimal(low), max=format_decimal(row[f"{prefix}_max"]))
+
+
+@strawberry.type(
+    description="An amount in US dollars known only to lie in a range; a known amount has "
+    "min = max. Decimal strings, to the cent."
+)
+class UsdAmountRange:
+    min: str = strawberry.field(description="Lower bound in USD.")
+    max: str = strawberry.field(description="Upper bound in USD.")
+    estimated: bool = strawberry.field(
+        description="True if any amount or share behind the range is an estimate."
+    )
+
+
+def usd_amount_range(row: asyncpg.Record, prefix: str) -> UsdAmountRange | None:
+    low = row[f"{prefix}_min"]
+    if low is None:
+        return None
+    return UsdAmountRange(
+        min=format_decimal(low),
+        max=format_decimal(row[f"{prefix}_max"]),
+        estimated=row[f"{prefix}_estimated"],
+    )

@@ -3,6 +3,7 @@ valuations, funds and exits. Their trees are built by ``filters.to_node`` like e
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 
 import strawberry
@@ -14,7 +15,12 @@ from service.schema.common import (
     OrderDirection,
     ValuationBasis,
 )
-from service.schema.filters import DateRangeFilter, OrganizationMatch, StringFilter
+from service.schema.filters import (
+    UPDATED_SINCE,
+    DateRangeFilter,
+    OrganizationMatch,
+    StringFilter,
+)
 
 
 @strawberry.input(description="Matches acquisition statuses.")
@@ -49,6 +55,7 @@ class AcquisitionFilter:
         default=None,
         description="Completed (else announced) within this range, by the period's first day.",
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.enum(description="Orderings of acquisitions.")
@@ -99,6 +106,7 @@ class ListingFilter:
         description="Its latest known step (listed, withdrawn, filed, announced) within this "
         "range, by the period's first day.",
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.enum(description="Orderings of listings.")
@@ -148,6 +156,7 @@ class ValuationFilter:
     valued: DateRangeFilter | None = strawberry.field(
         default=None, description="Valued within this range (by the period's first day)."
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.enum(description="Orderings of valuations.")
@@ -183,6 +192,7 @@ class FundFilter:
     vintage_year: IntFilter | None = strawberry.field(
         default=None, description="Of one of these vintage years."
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.input(description="Matches whole numbers exactly, or any of several.")
@@ -238,6 +248,7 @@ class ExitFilter:
     exited: DateRangeFilter | None = strawberry.field(
         default=None, description="Ended within this range (by the period's first day)."
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.enum(description="Orderings of exits.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
@@ -23,6 +24,11 @@ from service.schema.common import (
 from service.schema.relay import user_error
 
 _LOGICAL = {"and_", "or_", "not_"}
+
+UPDATED_SINCE = (
+    "Only records created or changed at or after this time: their `recordedAt` (the time of "
+    "their current version; as of a recorded time, of the version then current)."
+)
 
 # Filter fields that take a plain list of global IDs, and the type those IDs must name. They are
 # decoded wherever they occur, so that they work inside `and`/`or`/`not` branches too.
@@ -73,6 +79,8 @@ def to_node(filter_input: Any | None) -> FilterNode | None:
             inner = to_node(value)
             if inner is not None:
                 parts.append(("not", inner))
+        elif isinstance(value, dt.datetime):
+            parts.append(("leaf", _camel(f.name), "gte", value))
         elif f.name in _ID_LISTS:
             ids = _ids(value, _ID_LISTS[f.name])
             parts.append(("leaf", _camel(f.name), "in", ids))
@@ -137,6 +145,42 @@ class OrganizationMatch:
 class DateRangeFilter:
     gte: dt.date | None = strawberry.field(default=None, description="On or after.")
     lte: dt.date | None = strawberry.field(default=None, description="On or before.")
+
+
+@strawberry.input(description="A count within bounds; either may be left open (inclusive).")
+class CountRangeFilter:
+    gte: int | None = strawberry.field(default=None, description="At least this many.")
+    lte: int | None = strawberry.field(default=None, description="At most this many.")
+
+    def ops(self) -> list[tuple[str, Any]]:
+        out = [(op, v) for op, v in (("gte", self.gte), ("lte", self.lte)) if v is not None]
+        if any(v < 0 for _, v in out):
+            raise user_error("A count bound must be 0 or more.")
+        return out
+
+
+@strawberry.input(
+    description="An amount in US dollars within bounds, as decimal strings; either bound may be "
+    "left open (inclusive). Against a range, `gte` holds when its lower bound is at least the "
+    "amount and `lte` when its upper bound is at most it; no amount matches neither."
+)
+class UsdAmountFilter:
+    gte: str | None = strawberry.field(default=None, description='At least this, e.g. "1e8".')
+    lte: str | None = strawberry.field(default=None, description="At most this.")
+
+    def ops(self) -> list[tuple[str, Any]]:
+        out: list[tuple[str, Any]] = []
+        for op, text in (("gte", self.gte), ("lte", self.lte)):
+            if text is None:
+                continue
+            try:
+                amount = Decimal(text.strip())
+            except InvalidOperation:
+                amount = Decimal("NaN")
+            if not amount.is_finite() or amount < 0:
+                raise user_error(f"`{op}` must be a non-negative decimal string; got {text!r}.")
+            out.append((op, amount))
+        return out
 
 
 @strawberry.input(description="Matches organization kinds: any of those given.")
@@ -212,6 +256,29 @@ class OrganizationFilter:
     name: NameFilter | None = strawberry.field(
         default=None, description="By any of its names, in any script."
     )
+    total_raised_usd: UsdAmountFilter | None = strawberry.field(
+        default=None, description="By the USD total of its funding rounds (`totalRaisedUsd`)."
+    )
+    rounds_count: CountRangeFilter | None = strawberry.field(
+        default=None, description="By how many funding rounds it raised."
+    )
+    last_round_date: DateRangeFilter | None = strawberry.field(
+        default=None,
+        description="Its last round dated within this range (by the period's first day).",
+    )
+    investors_count: CountRangeFilter | None = strawberry.field(
+        default=None, description="By how many distinct organizations invested in its rounds."
+    )
+    leads_count: CountRangeFilter | None = strawberry.field(
+        default=None, description="By how many distinct organizations led one of its rounds."
+    )
+    acquisitions_count: CountRangeFilter | None = strawberry.field(
+        default=None, description="By how many acquisitions it made (cancelled ones left out)."
+    )
+    exits_count: CountRangeFilter | None = strawberry.field(
+        default=None, description="By how many exits it took part in (`exitsCount`)."
+    )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.input(description="Filters funding rounds; all given conditions must hold.")
@@ -239,6 +306,7 @@ class FundingRoundFilter:
     consideration_kind: ConsiderationKindFilter | None = strawberry.field(
         default=None, description="With an investment paid partly in one of these kinds."
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.input(description="Filters investments; all given conditions must hold.")
@@ -265,6 +333,7 @@ class InvestmentFilter:
     consideration_kind: ConsiderationKindFilter | None = strawberry.field(
         default=None, description="Paid partly in one of these kinds."
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 def investment_filter_node(value: InvestmentFilter | None) -> FilterNode | None:
@@ -276,6 +345,7 @@ def investment_filter_node(value: InvestmentFilter | None) -> FilterNode | None:
 class PersonFilter:
     name: StringFilter | None = strawberry.field(default=None, description="By name.")
     slug: StringFilter | None = strawberry.field(default=None, description="By slug.")
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.input(description="Filters products.")
@@ -284,6 +354,7 @@ class ProductFilter:
     organization: OrganizationMatch | None = strawberry.field(
         default=None, description="Made by one of these organizations."
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.input(description="Filters events.")
@@ -295,12 +366,14 @@ class EventFilter:
     organization: OrganizationMatch | None = strawberry.field(
         default=None, description="Involving one of these organizations."
     )
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.input(description="Filters sources.")
 class SourceFilter:
     kind: SourceKindFilter | None = strawberry.field(default=None, description="By kind.")
     publisher: StringFilter | None = strawberry.field(default=None, description="By publisher.")
+    updated_since: dt.datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 
 @strawberry.enum(description="Orderings of organizations.")
@@ -308,6 +381,20 @@ class OrganizationOrderField(Enum):
     NAME = strawberry.enum_value("NAME", description="By display name.")
     SLUG = strawberry.enum_value("SLUG", description="By slug.")
     CREATED_AT = strawberry.enum_value("CREATED_AT", description="By when the record was created.")
+    TOTAL_RAISED = strawberry.enum_value(
+        "TOTAL_RAISED",
+        description="By the USD total raised, its lower bound (no total as lowest: first "
+        "ascending, last descending).",
+    )
+    LAST_ROUND_DATE = strawberry.enum_value(
+        "LAST_ROUND_DATE",
+        description="By the date of its last round (undated or no round as earliest: first "
+        "ascending, last descending).",
+    )
+    ROUNDS_COUNT = strawberry.enum_value("ROUNDS_COUNT", description="By its number of rounds.")
+    INVESTORS_COUNT = strawberry.enum_value(
+        "INVESTORS_COUNT", description="By its number of distinct investors."
+    )
 
 
 @strawberry.input(description="One term of an organization ordering.")

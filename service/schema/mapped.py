@@ -26,7 +26,7 @@ from service.repository.registry import (
     entity_of,
     subject_of,
 )
-from service.schema.common import money, partial_date, share_range
+from service.schema.common import money, partial_date, share_range, usd_amount_range
 from service.schema.context import Context, Info
 from service.schema.costs import cost
 from service.schema.filters import to_node
@@ -102,6 +102,10 @@ def _share(declared: m.Share) -> Callable[..., Any]:
     return lambda root: share_range(root.row, declared.prefix)
 
 
+def _usd_range(declared: m.UsdRange) -> Callable[..., Any]:
+    return lambda root: usd_amount_range(root.row, declared.prefix)
+
+
 # -- relations --------------------------------------------------------------------------------
 
 
@@ -159,6 +163,7 @@ _RESOLVERS: dict[type[Any], Callable[[Any], Callable[..., Any]]] = {
     m.PartialDate: _partial_date,
     m.Money: _money,
     m.Share: _share,
+    m.UsdRange: _usd_range,
     m.ToOne: _to_one,
     m.Rows: _rows,
     m.Claims: _claims,

@@ -13,6 +13,7 @@ from service.schema.common import (
     PartialDate,
     RelationshipDirection,
     RelationshipKind,
+    UsdAmountRange,
 )
 from service.schema.deal_filters import (
     AcquisitionFilter,
@@ -202,4 +203,39 @@ class Organization(Node, Versioned):
         F,
         "fundCommitments",
         "Its commitments to funds as a limited partner: who it stands behind.",
+    )
+    # Summary figures, kept on write (docs/entities.md).
+    rounds_count: int = field(F, "roundsCount", "How many funding rounds it raised.")
+    unvalued_rounds_count: int = field(
+        F,
+        "unvaluedRoundsCount",
+        "Of its rounds, how many have no USD value (undisclosed amount, or no rate for its "
+        "currency): left out of `totalRaisedUsd`.",
+    )
+    total_raised_usd: UsdAmountRange | None = field(
+        F,
+        "totalRaisedUsd",
+        "The USD total of its valued rounds, each at the latest rate on or before its date; "
+        "null if none is valued.",
+    )
+    last_round: Annotated[FundingRound, strawberry.lazy("service.schema.rounds")] | None = field(
+        F, "lastRound", "Its latest round (undated ones count as earliest); null if none."
+    )
+    last_round_date: PartialDate | None = field(
+        F, "lastRoundDate", "The date of its latest round; null if undated or none."
+    )
+    investors_count: int = field(
+        F, "investorsCount", "How many distinct organizations invested in its rounds."
+    )
+    leads_count: int = field(
+        F, "leadsCount", "How many distinct organizations led at least one of its rounds."
+    )
+    acquisitions_count: int = field(
+        F, "acquisitionsCount", "How many acquisitions it made as the buyer (cancelled left out)."
+    )
+    exits_count: int = field(
+        F,
+        "exitsCount",
+        "How many exits it took part in: exits of investments it made, and exits of "
+        "investments in its rounds, each counted once.",
     )

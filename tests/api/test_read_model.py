@@ -38,6 +38,8 @@ NOT_SHOWN: dict[str, set[str]] = {
     "FundCommitment": {"key"},
     "Exit": {"key", "sort_on"},
     "InvestmentPerson": {"key"},
+    # The summary's join key, and the date organizations without a dated round sort on.
+    "Organization": {"organization_id", "last_round_sort"},
     # Link rows shown inside their parent, without versions of their own in the API.
     "ProductAlternative": {"version", "recorded_at"},
     "EventParticipant": {"version", "recorded_at"},
@@ -54,6 +56,8 @@ def _named(declared: m.Field) -> list[str]:
             return [f"{declared.prefix}_on", f"{declared.prefix}_precision"]
         case m.Share():
             return [f"{declared.prefix}_min", f"{declared.prefix}_max"]
+        case m.UsdRange():
+            return [f"{declared.prefix}_{p}" for p in ("min", "max", "estimated")]
         case m.Money():
             parts = ("amount", "currency", "estimated")
             return [f"{declared.prefix}_{p}" for p in parts] + [declared.dated_by]

@@ -11,8 +11,13 @@ import strawberry
 
 from service.analytics import aggregates as a
 from service.repository.rounds import FUNDING_ROUND, INVESTMENT
-from service.schema.analytics.common import UsdAmountRange, answer, first_of, organization_of
-from service.schema.common import ConsiderationKind, DatePrecision, RoundType
+from service.schema.analytics.common import (
+    answer,
+    first_of,
+    organization_of,
+    usd_range,
+)
+from service.schema.common import ConsiderationKind, DatePrecision, RoundType, UsdAmountRange
 from service.schema.context import Info
 from service.schema.costs import cost
 from service.schema.filters import (
@@ -127,10 +132,10 @@ def _group(g: a.Group) -> AggregateGroup:
         is_lead=k.is_lead,
         count=g.count,
         unvalued_count=g.unvalued_count,
-        amount_usd=UsdAmountRange.of(g.amount),
+        amount_usd=usd_range(g.amount),
         smallest_usd=None if g.smallest is None else format_decimal(g.smallest),
         largest_usd=None if g.largest is None else format_decimal(g.largest),
-        average_usd=None if g.average is None else UsdAmountRange.of(g.average),
+        average_usd=None if g.average is None else usd_range(g.average),
         _investor=k.investor_id,
     )
 

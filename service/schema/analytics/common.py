@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
-import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
 from service.analytics.common import AnalyticsInputError, Period, UsdRange
@@ -16,6 +15,7 @@ from service.schema.common import (
     DatePrecision,
     PartialDate,
     ShareRange,
+    UsdAmountRange,
 )
 from service.schema.context import Info
 from service.schema.filters import DateRangeFilter
@@ -109,26 +109,14 @@ def share(low: Decimal | None, high: Decimal | None) -> ShareRange | None:
     return ShareRange(min=format_decimal(low), max=format_decimal(high))
 
 
-@strawberry.type(
-    description="An amount in US dollars known only to lie in a range; a known amount has "
-    "min = max. Decimal strings, to the cent."
-)
-class UsdAmountRange:
-    min: str = strawberry.field(description="Lower bound in USD.")
-    max: str = strawberry.field(description="Upper bound in USD.")
-    estimated: bool = strawberry.field(
-        description="True if any amount or share behind the range is an estimate."
+def usd_range(value: UsdRange) -> UsdAmountRange:
+    return UsdAmountRange(
+        min=format_decimal(value.low), max=format_decimal(value.high), estimated=value.estimated
     )
-
-    @staticmethod
-    def of(value: UsdRange) -> UsdAmountRange:
-        return UsdAmountRange(
-            min=format_decimal(value.low), max=format_decimal(value.high), estimated=value.estimated
-        )
 
 
 def usd(value: UsdRange | None) -> UsdAmountRange | None:
-    return None if value is None else UsdAmountRange.of(value)
+    return None if value is None else usd_range(value)
 
 
 SCOPE = (

@@ -11,7 +11,6 @@ from service.analytics import consideration as c
 from service.schema.analytics import weights
 from service.schema.analytics.common import (
     SCOPE,
-    UsdAmountRange,
     answer,
     component_of,
     first_of,
@@ -23,11 +22,13 @@ from service.schema.analytics.common import (
     round_of,
     share,
     usd,
+    usd_range,
 )
 from service.schema.common import (
     ConsiderationKind,
     PartialDate,
     ShareRange,
+    UsdAmountRange,
     partial_date,
 )
 from service.schema.context import Info
@@ -275,7 +276,7 @@ class ConsiderationQuery:
                     investment_count=k.investment_count,
                     component_count=k.component_count,
                     unvalued_count=k.unvalued_count,
-                    usd=UsdAmountRange.of(k.usd),
+                    usd=usd_range(k.usd),
                 )
                 for k in mix.by_kind
             ],
@@ -303,10 +304,10 @@ class ConsiderationQuery:
         return RoundTripExposure(
             line_count=trip.line_count,
             unvalued_count=trip.unvalued_count,
-            usd=UsdAmountRange.of(trip.usd),
-            escrowed=UsdAmountRange.of(trip.escrowed),
+            usd=usd_range(trip.usd),
+            escrowed=usd_range(trip.escrowed),
             escrowed_count=trip.escrowed_count,
-            booked_as_revenue=UsdAmountRange.of(trip.revenue),
+            booked_as_revenue=usd_range(trip.revenue),
             booked_as_revenue_count=trip.revenue_count,
             lines=[
                 RoundTripLine(
@@ -341,7 +342,7 @@ class ConsiderationQuery:
                     line_count=x.line_count,
                     backer_count=x.backer_count,
                     unvalued_count=x.unvalued_count,
-                    usd=UsdAmountRange.of(x.usd),
+                    usd=usd_range(x.usd),
                     restricted_count=x.restricted_count,
                     cloud_provider_relationship=bool(x.relationship_ids),
                     _dependency=x,

@@ -10,7 +10,6 @@ import strawberry
 from service.analytics import portfolio as p
 from service.schema.analytics import weights
 from service.schema.analytics.common import (
-    UsdAmountRange,
     answer,
     first_of,
     investments_of,
@@ -19,11 +18,13 @@ from service.schema.analytics.common import (
     round_of,
     share,
     usd,
+    usd_range,
 )
 from service.schema.common import (
     InvestmentStatus,
     PartialDate,
     ShareRange,
+    UsdAmountRange,
     ValuationBasis,
 )
 from service.schema.context import Info
@@ -234,7 +235,7 @@ class PortfolioQuery:
             lead_count=found.lead_count,
             committed_usd=format_decimal(found.committed_usd),
             undisclosed_count=found.undisclosed_count,
-            implied_value=UsdAmountRange.of(found.implied_value),
+            implied_value=usd_range(found.implied_value),
             unvalued_count=found.unvalued_count,
             holdings=[Holding.of(h) for h in found.holdings],
             exited_holdings=[Holding.of(h) for h in found.exited_holdings],
@@ -244,7 +245,7 @@ class PortfolioQuery:
                     key=x.key,
                     holdings=x.holdings,
                     committed_usd=format_decimal(x.committed_usd),
-                    implied_value=UsdAmountRange.of(x.implied_value),
+                    implied_value=usd_range(x.implied_value),
                     unvalued_count=x.unvalued_count,
                 )
                 for x in found.exposures

@@ -11,15 +11,16 @@ from service.analytics import series as s
 from service.repository.rounds import FUNDING_ROUND
 from service.schema.analytics import weights
 from service.schema.analytics.common import (
-    UsdAmountRange,
     answer,
     first_of,
     organization_of,
     period_of,
     share,
+    usd_range,
 )
 from service.schema.common import (
     ShareRange,
+    UsdAmountRange,
 )
 from service.schema.context import Info
 from service.schema.filters import DateRangeFilter, FundingRoundFilter, to_node
@@ -97,7 +98,7 @@ def _series(points: list[s.SeriesPoint]) -> list[FundingPeriod]:
             end=x.end,
             round_count=x.round_count,
             possible_round_count=x.possible_round_count,
-            raised_usd=UsdAmountRange.of(x.amount),
+            raised_usd=usd_range(x.amount),
             undisclosed_count=x.undisclosed_count,
             non_cash_share=share(x.non_cash_share_min, x.non_cash_share_max),
         )
@@ -163,7 +164,7 @@ class SeriesQuery:
                         position=x.position,
                         deals=x.deals,
                         leads=x.leads,
-                        committed_usd=UsdAmountRange.of(x.amount),
+                        committed_usd=usd_range(x.amount),
                         undisclosed_count=x.undisclosed_count,
                         _pk=x.investor_id,
                     )
