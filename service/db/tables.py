@@ -1145,3 +1145,46 @@ usd_month = Table(
     comment="Live rounds by the month of their date and its precision, with their USD "
     "totals (trigger-maintained, migration 0007).",
 )
+
+# Rollups of the kept values per aggregate family and block (migration 0025), maintained by
+# the same refresh: the whole-market aggregates and league tables read these instead of every
+# round (service/analytics/rollups.py). Country '' stands for none, so that blocks join by
+# equality.
+usd_round_block = Table(
+    "usd_round_block",
+    metadata,
+    Column("round_id", BigInteger, primary_key=True),
+    # The round's month (its date itself when known only to a quarter or year).
+    Column("period_on", Date, nullable=False),
+    Column("precision", String(8), nullable=False),
+    Column("round_type", String(16), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("org_live", Boolean, nullable=False),
+    Index("ix_usd_round_block_block", "period_on", "precision", "round_type", "country"),
+    comment="The rollup block of each live round (trigger-maintained, migration 0025).",
+)
+
+usd_cell = Table(
+    "usd_cell",
+    metadata,
+    # Bits: 1 investments (else rounds), 2 split by kind, 4 per investor, 8 per lead flag.
+    Column("family", SmallInteger, nullable=False),
+    Column("period_on", Date, nullable=False),
+    Column("precision", String(8), nullable=False),
+    Column("round_type", String(16), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("org_live", Boolean, nullable=False),
+    Column("kind", String(20)),
+    Column("investor_id", BigInteger),
+    Column("is_lead", Boolean),
+    Column("units", Integer, nullable=False),
+    Column("unvalued", Integer, nullable=False),
+    Column("amount_min", _USD),
+    Column("amount_max", _USD),
+    Column("estimated", Boolean),
+    Column("smallest", _USD),
+    Column("largest", _USD),
+    Index("ix_usd_cell_block", "period_on", "precision", "round_type", "country"),
+    Index("ix_usd_cell_family", "family", "period_on"),
+    comment="Aggregate totals per family and block (trigger-maintained, migration 0025).",
+)
