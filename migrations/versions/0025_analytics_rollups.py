@@ -56,6 +56,16 @@ FAMILIES = [
 ]
 
 KEYS = "period_on, precision, round_type, country, org_live, kind, investor_id, is_lead"
+TOTALS = "units, unvalued, amount_min, amount_max, estimated, smallest, largest"
+SUMS = (
+    "sum(c.units), sum(c.unvalued), sum(c.amount_min), sum(c.amount_max), bool_or(c.estimated), "
+    "min(c.smallest), max(c.largest)"
+)
+# The investor cell of a cell: its family, investor (0 for none), whether dated, and year.
+YEAR_KEY = (
+    "family, coalesce(investor_id, 0) AS investor_id, precision <> 'NONE' AS dated, "
+    "date_trunc('year', period_on)::date AS year_on"
+)
 
 
 def _units(family: int) -> str:
@@ -125,6 +135,10 @@ DECLARE
     types text[];
     countries text[];
     lives boolean[];
+    families smallint[];
+    investors bigint[];
+    dateds boolean[];
+    years date[];
 BEGIN
     IF rounds IS NULL OR cardinality(rounds) = 0 THEN
         RETURN;
@@ -156,14 +170,21 @@ BEGIN
         FROM usd_round_block WHERE round_id = ANY(rounds)
     ) blocks;
 
-    -- Every cell of those blocks, recomputed whole from the rounds in them.
-    DELETE FROM usd_cell c
-    USING unnest(ons, precisions, types, countries, lives)
-        AS t(period_on, precision, round_type, country, org_live)
-    WHERE c.period_on = t.period_on AND c.precision = t.precision
-      AND c.round_type = t.round_type AND c.country = t.country AND c.org_live = t.org_live;
-    INSERT INTO usd_cell (family, {KEYS}, units, unvalued, amount_min, amount_max,
-                          estimated, smallest, largest)
+    -- Every cell of those blocks, recomputed whole from the rounds in them; the investor
+    -- cells' (family, investor, year) they leave or fill are recomputed next.
+    WITH gone AS (
+        DELETE FROM usd_cell c
+        USING unnest(ons, precisions, types, countries, lives)
+            AS t(period_on, precision, round_type, country, org_live)
+        WHERE c.period_on = t.period_on AND c.precision = t.precision
+          AND c.round_type = t.round_type AND c.country = t.country
+          AND c.org_live = t.org_live
+        RETURNING c.family, c.investor_id, c.period_on, c.precision
+    )
+    SELECT array_agg(family), array_agg(investor_id), array_agg(dated), array_agg(year_on)
+    INTO families, investors, dateds, years
+    FROM (SELECT DISTINCT {YEAR_KEY} FROM gone WHERE family & {INVESTOR} <> 0) k;
+
     WITH chosen AS MATERIALIZED (
         SELECT b.round_id FROM usd_round_block b
         JOIN unnest(ons, precisions, types, countries, lives)
@@ -172,13 +193,48 @@ BEGIN
          AND b.round_type = t.round_type AND b.country = t.country AND b.org_live = t.org_live
     ),
     units AS ({units}
+    ),
+    made AS (
+        INSERT INTO usd_cell (family, {KEYS}, units, unvalued, amount_min, amount_max,
+                              estimated, smallest, largest)
+        SELECT family, {KEYS}, count(*), count(*) FILTER (WHERE NOT valued),
+               sum(low) FILTER (WHERE valued), sum(high) FILTER (WHERE valued),
+               bool_or(estimated) FILTER (WHERE valued),
+               min(low) FILTER (WHERE valued), max(high) FILTER (WHERE valued)
+        FROM units
+        GROUP BY family, {KEYS}
+        RETURNING family, investor_id, period_on, precision
     )
-    SELECT family, {KEYS}, count(*), count(*) FILTER (WHERE NOT valued),
-           sum(low) FILTER (WHERE valued), sum(high) FILTER (WHERE valued),
-           bool_or(estimated) FILTER (WHERE valued),
-           min(low) FILTER (WHERE valued), max(high) FILTER (WHERE valued)
-    FROM units
-    GROUP BY family, {KEYS};
+    SELECT array_agg(family), array_agg(investor_id), array_agg(dated), array_agg(year_on)
+    INTO families, investors, dateds, years
+    FROM (
+        SELECT * FROM unnest(families, investors, dateds, years)
+            AS old(family, investor_id, dated, year_on)
+        UNION
+        SELECT DISTINCT {YEAR_KEY} FROM made WHERE family & {INVESTOR} <> 0
+    ) k;
+
+    -- Investor cells per year, then of all time, from the cells.
+    DELETE FROM usd_investor_year y
+    USING unnest(families, investors, dateds, years) AS k(family, investor_id, dated, year_on)
+    WHERE y.family = k.family AND y.investor_id = k.investor_id AND y.dated = k.dated
+      AND y.year_on = k.year_on;
+    INSERT INTO usd_investor_year (family, investor_id, dated, year_on, kind, is_lead, {TOTALS})
+    SELECT k.family, k.investor_id, k.dated, k.year_on, c.kind, c.is_lead, {SUMS}
+    FROM unnest(families, investors, dateds, years) AS k(family, investor_id, dated, year_on)
+    JOIN usd_cell c
+      ON c.family = k.family AND coalesce(c.investor_id, 0) = k.investor_id
+     AND c.period_on >= k.year_on AND c.period_on < k.year_on + interval '1 year'
+     AND (c.precision <> 'NONE') = k.dated
+    GROUP BY k.family, k.investor_id, k.dated, k.year_on, c.kind, c.is_lead;
+    DELETE FROM usd_investor_total a
+    USING (SELECT DISTINCT * FROM unnest(families, investors)) AS k(family, investor_id)
+    WHERE a.family = k.family AND a.investor_id = k.investor_id;
+    INSERT INTO usd_investor_total (family, investor_id, kind, is_lead, {TOTALS})
+    SELECT c.family, c.investor_id, c.kind, c.is_lead, {SUMS}
+    FROM (SELECT DISTINCT * FROM unnest(families, investors)) AS k(family, investor_id)
+    JOIN usd_investor_year c ON c.family = k.family AND c.investor_id = k.investor_id
+    GROUP BY c.family, c.investor_id, c.kind, c.is_lead;
 END
 $fn$;
 """
@@ -208,7 +264,8 @@ _CALL = "\n    PERFORM sg_usd_cells_refresh(rounds);\nEND\n$fn$;"
 
 def _module(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -218,8 +275,23 @@ def _refresh_0020() -> str:
     """sg_usd_refresh as revision 0020 left it (CREATE OR REPLACE)."""
     module = _module("0020_usd_refresh_by_row")
     text: str = module._refresh().replace(module._BY_ROUND, module._BY_ROW)
-    assert text.rstrip().endswith(_END.strip()) and text.count(_END) == 1
+    assert text.rstrip().endswith(_END.strip())
+    assert text.count(_END) == 1
     return text
+
+
+def _kind_lead_totals() -> list[sa.Column[object]]:
+    return [
+        sa.Column("kind", sa.String(length=20), nullable=True),
+        sa.Column("is_lead", sa.Boolean(), nullable=True),
+        sa.Column("units", sa.Integer(), nullable=False),
+        sa.Column("unvalued", sa.Integer(), nullable=False),
+        sa.Column("amount_min", sa.Numeric(), nullable=True),
+        sa.Column("amount_max", sa.Numeric(), nullable=True),
+        sa.Column("estimated", sa.Boolean(), nullable=True),
+        sa.Column("smallest", sa.Numeric(), nullable=True),
+        sa.Column("largest", sa.Numeric(), nullable=True),
+    ]
 
 
 def upgrade() -> None:
@@ -265,6 +337,31 @@ def upgrade() -> None:
         ["period_on", "precision", "round_type", "country"],
     )
     op.create_index("ix_usd_cell_family", "usd_cell", ["family", "period_on"])
+    op.create_index(
+        "ix_usd_cell_investor",
+        "usd_cell",
+        ["family", sa.text("coalesce(investor_id, 0)"), "period_on"],
+    )
+    op.create_table(
+        "usd_investor_year",
+        sa.Column("family", sa.SmallInteger(), nullable=False),
+        sa.Column("investor_id", sa.BigInteger(), nullable=False),
+        sa.Column("dated", sa.Boolean(), nullable=False),
+        sa.Column("year_on", sa.Date(), nullable=False),
+        *_kind_lead_totals(),
+        comment="Investor cells per year (trigger-maintained, migration 0025).",
+    )
+    op.create_index("ix_usd_investor_year_investor", "usd_investor_year", ["family", "investor_id"])
+    op.create_table(
+        "usd_investor_total",
+        sa.Column("family", sa.SmallInteger(), nullable=False),
+        sa.Column("investor_id", sa.BigInteger(), nullable=False),
+        *_kind_lead_totals(),
+        comment="Investor cells of all time (trigger-maintained, migration 0025).",
+    )
+    op.create_index(
+        "ix_usd_investor_total_investor", "usd_investor_total", ["family", "investor_id"]
+    )
     op.execute(_cells_refresh())
     op.execute(ORGANIZATION_CHANGED)
     op.execute(_refresh_0020().replace(_END, _CALL))
@@ -281,6 +378,11 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER sg_usd_cells_update ON organization")
     op.execute(_refresh_0020())
     op.execute("DROP FUNCTION sg_usd_organization_changed(), sg_usd_cells_refresh(bigint[])")
+    op.drop_index("ix_usd_investor_total_investor", table_name="usd_investor_total")
+    op.drop_table("usd_investor_total")
+    op.drop_index("ix_usd_investor_year_investor", table_name="usd_investor_year")
+    op.drop_table("usd_investor_year")
+    op.drop_index("ix_usd_cell_investor", table_name="usd_cell")
     op.drop_index("ix_usd_cell_family", table_name="usd_cell")
     op.drop_index("ix_usd_cell_block", table_name="usd_cell")
     op.drop_table("usd_cell")

@@ -51,39 +51,59 @@ class Shape:
         return family
 
 
-def cell_groups(shape: Shape) -> str:
-    """CTE ``groups`` (the columns the row path's ``groups`` has) from the cells."""
+def _source(shape: Shape) -> tuple[str, dict[str, str], str]:
+    """The table a shape reads, its period keys and its condition. By investor, without round
+    type or country, the cells summed per investor and year (or of all time) answer."""
+    period: dict[str, str] = {"p_start": "NULL::date", "p_precision": "NULL::text"}
+    by_investor = shape.investor and not (shape.round_type or shape.country)
+    if by_investor and shape.period is None:
+        return "usd_investor_total", period, ""
+    if by_investor and shape.period == "year":
+        # Every dated round is certain in its year.
+        period = {
+            "p_start": "CASE WHEN c.dated THEN c.year_on END",
+            "p_precision": "CASE WHEN c.dated THEN 'YEAR' END",
+        }
+        return "usd_investor_year", period, ""
     if shape.period is not None:
         certain = f"{_RANK.format(p='c.precision')} <= {shape.period_rank}"
-        start = (
-            f"CASE WHEN c.precision = 'NONE' THEN NULL WHEN {certain} "
-            f"THEN date_trunc('{shape.period}', c.period_on::timestamp)::date "
-            "ELSE c.period_on END"
-        )
-        precision = (
-            f"CASE WHEN c.precision = 'NONE' THEN NULL WHEN {certain} "
-            f"THEN '{shape.period.upper()}' ELSE c.precision END"
-        )
-    else:
-        start, precision = "NULL::date", "NULL::text"
+        period = {
+            "p_start": (
+                f"CASE WHEN c.precision = 'NONE' THEN NULL WHEN {certain} "
+                f"THEN date_trunc('{shape.period}', c.period_on::timestamp)::date "
+                "ELSE c.period_on END"
+            ),
+            "p_precision": (
+                f"CASE WHEN c.precision = 'NONE' THEN NULL WHEN {certain} "
+                f"THEN '{shape.period.upper()}' ELSE c.precision END"
+            ),
+        }
+    # The row path reaches a country through the live organizations only.
+    return "usd_cell", period, " AND c.org_live" if shape.country else ""
+
+
+def cell_groups(shape: Shape) -> str:
+    """CTE ``groups`` (the columns the row path's ``groups`` has) from the cells."""
+    table, period, condition = _source(shape)
     keys = {
-        "p_start": start,
-        "p_precision": precision,
+        **period,
         "round_type": "c.round_type" if shape.round_type else "NULL::text",
         "country": "nullif(c.country, '')" if shape.country else "NULL::text",
         "kind": "c.kind" if shape.kind else "NULL::text",
-        "investor_id": "c.investor_id" if shape.investor else "NULL::bigint",
+        "investor_id": (
+            ("nullif(c.investor_id, 0)" if table != "usd_cell" else "c.investor_id")
+            if shape.investor
+            else "NULL::bigint"
+        ),
         "is_lead": "c.is_lead" if shape.lead else "NULL::boolean",
     }
-    # The row path reaches a country through the live organizations only.
-    live = " AND c.org_live" if shape.country else ""
     names = ", ".join(keys)
     return f"""
 cells AS (
     SELECT {", ".join(f"{sql} AS {name}" for name, sql in keys.items())},
            c.units, c.unvalued, c.amount_min, c.amount_max, c.estimated, c.smallest, c.largest
-    FROM usd_cell c
-    WHERE c.family = {shape.family}{live}
+    FROM {table} c
+    WHERE c.family = {shape.family}{condition}
 ),
 groups AS (
     SELECT {names}, sum(units) AS n, sum(unvalued) AS unvalued,
@@ -99,24 +119,36 @@ groups AS (
 
 
 # League tables over every round, from the cells of investments per investor: $1 the interval,
-# $2 its rank, $3/$4 the period (its end a month's last day), $5 the ranking, $6 how many.
-# The periods are those with a certain round (the monthly rollup knows them), as on the row
-# path, whether or not their rounds have investors.
-def league_sql(max_periods: int) -> str:
-    certain = _RANK.format(p="c.precision")
-    month_certain = _RANK.format(p="m.precision")
-    return f"""
-WITH deals AS (
-    SELECT date_trunc($1, c.period_on::timestamp)::date AS bucket, c.investor_id,
-           sum(c.units) AS deals, coalesce(sum(c.units) FILTER (WHERE c.is_lead), 0) AS leads,
-           coalesce(sum(c.amount_min), 0) AS amount, sum(c.unvalued) AS undisclosed,
-           coalesce(bool_or(c.estimated), false) AS estimated
+# $2 its rank, $3/$4 the period (its end a month's last day; by year from the yearly investor
+# cells when it ends a year), $5 the ranking, $6 how many. The periods are those with a certain
+# round (the monthly rollup knows them), as on the row path, whether or not their rounds have
+# investors.
+def league_sql(max_periods: int, yearly: bool) -> str:
+    if yearly:
+        deals_from = f"""
+    SELECT c.year_on AS bucket, c.investor_id, {{totals}}
+    FROM usd_investor_year c
+    WHERE c.family = {INVESTMENTS | INVESTOR} AND c.dated
+      AND ($3::date IS NULL OR c.year_on >= date_trunc('year', $3::date::timestamp))
+      AND ($4::date IS NULL OR c.year_on <= $4::date)
+    GROUP BY c.year_on, c.investor_id"""
+    else:
+        deals_from = f"""
+    SELECT date_trunc($1, c.period_on::timestamp)::date AS bucket, c.investor_id, {{totals}}
     FROM usd_cell c
     WHERE c.family = {INVESTMENTS | INVESTOR}
-      AND c.precision <> 'NONE' AND {certain} <= $2
+      AND c.precision <> 'NONE' AND {_RANK.format(p="c.precision")} <= $2
       AND ($3::date IS NULL OR c.period_on >= date_trunc($1, $3::date::timestamp))
       AND ($4::date IS NULL OR c.period_on <= $4::date)
-    GROUP BY 1, c.investor_id
+    GROUP BY 1, c.investor_id"""
+    totals = (
+        "sum(c.units) AS deals, coalesce(sum(c.units) FILTER (WHERE c.is_lead), 0) AS leads, "
+        "coalesce(sum(c.amount_min), 0) AS amount, sum(c.unvalued) AS undisclosed, "
+        "coalesce(bool_or(c.estimated), false) AS estimated"
+    )
+    month_certain = _RANK.format(p="m.precision")
+    return f"""
+WITH deals AS ({deals_from.format(totals=totals)}
 ),
 ranked AS (
     SELECT d.*, row_number() OVER (

@@ -301,7 +301,11 @@ async def league_tables(
     stored = as_of(db) is None
     args = [*_args(interval, period), ranking.value, first]
     if rollup and rounds is None and stored and _month_aligned(period):
-        return _league(await db.fetch_sql(rollups.league_sql(MAX_LEAGUE_PERIODS), args), interval)
+        yearly = interval is Interval.YEAR and (
+            period.end is None or (period.end.month, period.end.day) == (12, 31)
+        )
+        sql = rollups.league_sql(MAX_LEAGUE_PERIODS, yearly)
+        return _league(await db.fetch_sql(sql, args), interval)
     # `certain` bounds the kept rounds by date through their index; the rest need the bound.
     if rounds is None:
         chosen = "true" if stored else REACHING

@@ -1186,5 +1186,46 @@ usd_cell = Table(
     Column("largest", _USD),
     Index("ix_usd_cell_block", "period_on", "precision", "round_type", "country"),
     Index("ix_usd_cell_family", "family", "period_on"),
+    Index("ix_usd_cell_investor", "family", text("coalesce(investor_id, 0)"), "period_on"),
     comment="Aggregate totals per family and block (trigger-maintained, migration 0025).",
+)
+
+
+def _investor_totals() -> list[Column[Any]]:
+    return [
+        Column("kind", String(20)),
+        Column("is_lead", Boolean),
+        Column("units", Integer, nullable=False),
+        Column("unvalued", Integer, nullable=False),
+        Column("amount_min", _USD),
+        Column("amount_max", _USD),
+        Column("estimated", Boolean),
+        Column("smallest", _USD),
+        Column("largest", _USD),
+    ]
+
+
+# The cells of the per-investor families summed per year and of all time (investor 0 stands for
+# the rounds without one): groupings by investor alone, with its lead flag or kind, or by year,
+# and the yearly league tables read these.
+usd_investor_year = Table(
+    "usd_investor_year",
+    metadata,
+    Column("family", SmallInteger, nullable=False),
+    Column("investor_id", BigInteger, nullable=False),
+    Column("dated", Boolean, nullable=False),
+    Column("year_on", Date, nullable=False),
+    *_investor_totals(),
+    Index("ix_usd_investor_year_investor", "family", "investor_id"),
+    comment="Investor cells per year (trigger-maintained, migration 0025).",
+)
+
+usd_investor_total = Table(
+    "usd_investor_total",
+    metadata,
+    Column("family", SmallInteger, nullable=False),
+    Column("investor_id", BigInteger, nullable=False),
+    *_investor_totals(),
+    Index("ix_usd_investor_total_investor", "family", "investor_id"),
+    comment="Investor cells of all time (trigger-maintained, migration 0025).",
 )

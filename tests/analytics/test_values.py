@@ -21,6 +21,8 @@ from service.db.tables import (
     usd_cell,
     usd_component,
     usd_investment,
+    usd_investor_total,
+    usd_investor_year,
     usd_month,
     usd_round,
     usd_round_block,
@@ -330,7 +332,13 @@ async def _assert_kept_equal_computed(conn: asyncpg.Connection) -> None:
 
 async def _assert_rollups_equal_recomputed(conn: asyncpg.Connection) -> None:
     """The rollups kept statement by statement equal the rollups of every round at once."""
-    tables = [(usd_round_block, "round_id"), (usd_cell, ", ".join(c.name for c in usd_cell.c))]
+    tables = [
+        (usd_round_block, "round_id"),
+        *(
+            (t, ", ".join(c.name for c in t.c))
+            for t in (usd_cell, usd_investor_year, usd_investor_total)
+        ),
+    ]
     kept = {
         t.name: await _rows(conn, f"SELECT * FROM public.{t.name} ORDER BY {key}")
         for t, key in tables
@@ -340,8 +348,8 @@ async def _assert_rollups_equal_recomputed(conn: asyncpg.Connection) -> None:
     transaction = conn.transaction()
     await transaction.start()
     try:
-        await conn.execute("DELETE FROM public.usd_round_block")
-        await conn.execute("DELETE FROM public.usd_cell")
+        for t, _key in tables:
+            await conn.execute(f"DELETE FROM public.{t.name}")
         await conn.execute(
             "SELECT sg_usd_cells_refresh(ARRAY(SELECT id FROM public.funding_round))"
         )
