@@ -61,11 +61,30 @@ SUMS = (
     "sum(c.units), sum(c.unvalued), sum(c.amount_min), sum(c.amount_max), bool_or(c.estimated), "
     "min(c.smallest), max(c.largest)"
 )
-# The investor cell of a cell: its family, investor (0 for none), whether dated, and year.
-YEAR_KEY = (
-    "family, coalesce(investor_id, 0) AS investor_id, precision <> 'NONE' AS dated, "
-    "date_trunc('year', period_on)::date AS year_on"
-)
+
+
+# Keys as one value each, so that a set of them is one array and `= ANY` (hashed, or an index
+# scan) finds their rows whether a statement touched one round or all of them. Dates go
+# through to_char: a session's DateStyle must not change a key.
+def _block(p: str) -> str:
+    """A block: month (or coarser date), precision, round type, country, organization live."""
+    return (
+        f"to_char({p}period_on, 'YYYY-MM-DD') || '|' || {p}precision || '|' || {p}round_type"
+        f" || '|' || {p}country || '|' || {p}org_live::text"
+    )
+
+
+def _investor_key(p: str) -> str:
+    """An investor cell per year: family, investor (0 for none), dated or not, year."""
+    return (
+        f"{p}family || '|' || coalesce({p}investor_id, 0) || '|' || "
+        f"({p}precision <> 'NONE')::text || '|' || to_char({p}period_on, 'YYYY')"
+    )
+
+
+def _total_key(p: str) -> str:
+    """An investor cell of all time: family and investor (0 for none) in one bigint."""
+    return f"({p}family::bigint << 40) | coalesce({p}investor_id, 0)"
 
 
 def _units(family: int) -> str:
@@ -130,111 +149,82 @@ def _cells_refresh() -> str:
 CREATE FUNCTION sg_usd_cells_refresh(rounds bigint[]) RETURNS void LANGUAGE plpgsql
 SET search_path = public AS $fn$
 DECLARE
-    ons date[];
-    precisions text[];
-    types text[];
-    countries text[];
-    lives boolean[];
-    families smallint[];
-    investors bigint[];
-    dateds boolean[];
-    years date[];
+    blocks text[];
+    investor_keys text[];
+    total_keys bigint[];
 BEGIN
     IF rounds IS NULL OR cardinality(rounds) = 0 THEN
         RETURN;
     END IF;
-    -- The blocks the rounds were in before the change.
-    SELECT array_agg(period_on), array_agg(precision), array_agg(round_type),
-           array_agg(country), array_agg(org_live)
-    INTO ons, precisions, types, countries, lives
+    -- The blocks the rounds were in before the change, and those they are in now.
+    SELECT array_agg(DISTINCT block) INTO blocks
     FROM usd_round_block WHERE round_id = ANY(rounds);
     DELETE FROM usd_round_block WHERE round_id = ANY(rounds);
-    INSERT INTO usd_round_block (round_id, period_on, precision, round_type, country, org_live)
-    SELECT v.round_id,
-           CASE WHEN v.precision IN ('DAY', 'MONTH')
-                THEN date_trunc('month', v.sort_on)::date ELSE v.sort_on END,
-           v.precision, r.round_type, coalesce(o.country, ''), o.retired_at IS NULL
-    FROM usd_round v
-    JOIN funding_round r ON r.id = v.round_id
-    JOIN organization o ON o.id = r.organization_id
-    WHERE v.round_id = ANY(rounds) AND v.live;
-    -- With the blocks they are in now.
-    SELECT array_agg(period_on), array_agg(precision), array_agg(round_type),
-           array_agg(country), array_agg(org_live)
-    INTO ons, precisions, types, countries, lives
+    INSERT INTO usd_round_block (round_id, block, period_on, precision, round_type, country,
+                                 org_live)
+    SELECT x.round_id, {_block("x.")}, x.period_on, x.precision, x.round_type, x.country,
+           x.org_live
     FROM (
-        SELECT * FROM unnest(ons, precisions, types, countries, lives)
-            AS old(period_on, precision, round_type, country, org_live)
-        UNION
-        SELECT period_on, precision, round_type, country, org_live
-        FROM usd_round_block WHERE round_id = ANY(rounds)
-    ) blocks;
+        SELECT v.round_id,
+               CASE WHEN v.precision IN ('DAY', 'MONTH')
+                    THEN date_trunc('month', v.sort_on)::date ELSE v.sort_on END AS period_on,
+               v.precision, r.round_type, coalesce(o.country, '') AS country,
+               o.retired_at IS NULL AS org_live
+        FROM usd_round v
+        JOIN funding_round r ON r.id = v.round_id
+        JOIN organization o ON o.id = r.organization_id
+        WHERE v.round_id = ANY(rounds) AND v.live
+    ) x;
+    SELECT array_agg(DISTINCT b) INTO blocks FROM (
+        SELECT unnest(blocks) UNION SELECT block FROM usd_round_block WHERE round_id = ANY(rounds)
+    ) s(b);
 
     -- Every cell of those blocks, recomputed whole from the rounds in them; the investor
-    -- cells' (family, investor, year) they leave or fill are recomputed next.
-    WITH gone AS (
-        DELETE FROM usd_cell c
-        USING unnest(ons, precisions, types, countries, lives)
-            AS t(period_on, precision, round_type, country, org_live)
-        WHERE c.period_on = t.period_on AND c.precision = t.precision
-          AND c.round_type = t.round_type AND c.country = t.country
-          AND c.org_live = t.org_live
-        RETURNING c.family, c.investor_id, c.period_on, c.precision
-    )
-    SELECT array_agg(family), array_agg(investor_id), array_agg(dated), array_agg(year_on)
-    INTO families, investors, dateds, years
-    FROM (SELECT DISTINCT {YEAR_KEY} FROM gone WHERE family & {INVESTOR} <> 0) k;
-
+    -- cells (family, investor, year) they leave or fill are recomputed next.
+    WITH gone AS (DELETE FROM usd_cell WHERE block = ANY(blocks) RETURNING investor_key)
+    SELECT array_agg(DISTINCT investor_key) INTO investor_keys
+    FROM gone WHERE investor_key IS NOT NULL;
     WITH chosen AS MATERIALIZED (
-        SELECT b.round_id FROM usd_round_block b
-        JOIN unnest(ons, precisions, types, countries, lives)
-            AS t(period_on, precision, round_type, country, org_live)
-          ON b.period_on = t.period_on AND b.precision = t.precision
-         AND b.round_type = t.round_type AND b.country = t.country AND b.org_live = t.org_live
+        SELECT round_id FROM usd_round_block WHERE block = ANY(blocks)
     ),
     units AS ({units}
     ),
     made AS (
-        INSERT INTO usd_cell (family, {KEYS}, units, unvalued, amount_min, amount_max,
-                              estimated, smallest, largest)
-        SELECT family, {KEYS}, count(*), count(*) FILTER (WHERE NOT valued),
+        INSERT INTO usd_cell (family, block, investor_key, {KEYS}, {TOTALS})
+        SELECT family, {_block("")},
+               CASE WHEN family & {INVESTOR} <> 0 THEN {_investor_key("")} END,
+               {KEYS}, count(*), count(*) FILTER (WHERE NOT valued),
                sum(low) FILTER (WHERE valued), sum(high) FILTER (WHERE valued),
                bool_or(estimated) FILTER (WHERE valued),
                min(low) FILTER (WHERE valued), max(high) FILTER (WHERE valued)
         FROM units
         GROUP BY family, {KEYS}
-        RETURNING family, investor_id, period_on, precision
+        RETURNING investor_key
     )
-    SELECT array_agg(family), array_agg(investor_id), array_agg(dated), array_agg(year_on)
-    INTO families, investors, dateds, years
-    FROM (
-        SELECT * FROM unnest(families, investors, dateds, years)
-            AS old(family, investor_id, dated, year_on)
-        UNION
-        SELECT DISTINCT {YEAR_KEY} FROM made WHERE family & {INVESTOR} <> 0
-    ) k;
+    SELECT array_agg(DISTINCT k) INTO investor_keys FROM (
+        SELECT unnest(investor_keys)
+        UNION SELECT investor_key FROM made WHERE investor_key IS NOT NULL
+    ) s(k);
 
     -- Investor cells per year, then of all time, from the cells.
-    DELETE FROM usd_investor_year y
-    USING unnest(families, investors, dateds, years) AS k(family, investor_id, dated, year_on)
-    WHERE y.family = k.family AND y.investor_id = k.investor_id AND y.dated = k.dated
-      AND y.year_on = k.year_on;
-    INSERT INTO usd_investor_year (family, investor_id, dated, year_on, kind, is_lead, {TOTALS})
-    SELECT k.family, k.investor_id, k.dated, k.year_on, c.kind, c.is_lead, {SUMS}
-    FROM unnest(families, investors, dateds, years) AS k(family, investor_id, dated, year_on)
-    JOIN usd_cell c
-      ON c.family = k.family AND coalesce(c.investor_id, 0) = k.investor_id
-     AND c.period_on >= k.year_on AND c.period_on < k.year_on + interval '1 year'
-     AND (c.precision <> 'NONE') = k.dated
-    GROUP BY k.family, k.investor_id, k.dated, k.year_on, c.kind, c.is_lead;
-    DELETE FROM usd_investor_total a
-    USING (SELECT DISTINCT * FROM unnest(families, investors)) AS k(family, investor_id)
-    WHERE a.family = k.family AND a.investor_id = k.investor_id;
-    INSERT INTO usd_investor_total (family, investor_id, kind, is_lead, {TOTALS})
-    SELECT c.family, c.investor_id, c.kind, c.is_lead, {SUMS}
-    FROM (SELECT DISTINCT * FROM unnest(families, investors)) AS k(family, investor_id)
-    JOIN usd_investor_year c ON c.family = k.family AND c.investor_id = k.investor_id
-    GROUP BY c.family, c.investor_id, c.kind, c.is_lead;
+    DELETE FROM usd_investor_year WHERE investor_key = ANY(investor_keys);
+    INSERT INTO usd_investor_year (investor_key, total_key, family, investor_id, dated, year_on,
+                                   kind, is_lead, {TOTALS})
+    SELECT c.investor_key, {_total_key("c.")}, c.family, coalesce(c.investor_id, 0),
+           c.precision <> 'NONE', date_trunc('year', c.period_on)::date, c.kind, c.is_lead,
+           {SUMS}
+    FROM usd_cell c WHERE c.investor_key = ANY(investor_keys)
+    GROUP BY c.investor_key, c.family, coalesce(c.investor_id, 0), c.precision <> 'NONE',
+             date_trunc('year', c.period_on), c.kind, c.is_lead;
+    total_keys := ARRAY(
+        SELECT DISTINCT (split_part(k, '|', 1)::bigint << 40) | split_part(k, '|', 2)::bigint
+        FROM unnest(investor_keys) k
+    );
+    DELETE FROM usd_investor_total WHERE total_key = ANY(total_keys);
+    INSERT INTO usd_investor_total (total_key, family, investor_id, kind, is_lead, {TOTALS})
+    SELECT c.total_key, c.family, c.investor_id, c.kind, c.is_lead, {SUMS}
+    FROM usd_investor_year c WHERE c.total_key = ANY(total_keys)
+    GROUP BY c.total_key, c.family, c.investor_id, c.kind, c.is_lead;
 END
 $fn$;
 """
@@ -294,56 +284,51 @@ def _kind_lead_totals() -> list[sa.Column[object]]:
     ]
 
 
+def _block_columns() -> list[sa.Column[object]]:
+    return [
+        sa.Column("block", sa.Text(), nullable=False),
+        sa.Column("period_on", sa.Date(), nullable=False),
+        sa.Column("precision", sa.String(length=8), nullable=False),
+        sa.Column("round_type", sa.String(length=16), nullable=False),
+        sa.Column("country", sa.String(length=2), nullable=False),
+        sa.Column("org_live", sa.Boolean(), nullable=False),
+    ]
+
+
+INDEXES = [
+    ("ix_usd_round_block_block", "usd_round_block", ["block"]),
+    ("ix_usd_cell_block", "usd_cell", ["block"]),
+    ("ix_usd_cell_investor_key", "usd_cell", ["investor_key"]),
+    ("ix_usd_cell_family", "usd_cell", ["family", "period_on"]),
+    ("ix_usd_investor_year_investor_key", "usd_investor_year", ["investor_key"]),
+    ("ix_usd_investor_year_total_key", "usd_investor_year", ["total_key"]),
+    ("ix_usd_investor_year_family", "usd_investor_year", ["family", "year_on"]),
+    ("ix_usd_investor_total_total_key", "usd_investor_total", ["total_key"]),
+    ("ix_usd_investor_total_family", "usd_investor_total", ["family"]),
+]
+
+
 def upgrade() -> None:
     op.create_table(
         "usd_round_block",
         sa.Column("round_id", sa.BigInteger(), nullable=False),
-        sa.Column("period_on", sa.Date(), nullable=False),
-        sa.Column("precision", sa.String(length=8), nullable=False),
-        sa.Column("round_type", sa.String(length=16), nullable=False),
-        sa.Column("country", sa.String(length=2), nullable=False),
-        sa.Column("org_live", sa.Boolean(), nullable=False),
+        *_block_columns(),
         sa.PrimaryKeyConstraint("round_id", name=op.f("pk_usd_round_block")),
         comment="The rollup block of each live round (trigger-maintained, migration 0025).",
-    )
-    op.create_index(
-        "ix_usd_round_block_block",
-        "usd_round_block",
-        ["period_on", "precision", "round_type", "country"],
     )
     op.create_table(
         "usd_cell",
         sa.Column("family", sa.SmallInteger(), nullable=False),
-        sa.Column("period_on", sa.Date(), nullable=False),
-        sa.Column("precision", sa.String(length=8), nullable=False),
-        sa.Column("round_type", sa.String(length=16), nullable=False),
-        sa.Column("country", sa.String(length=2), nullable=False),
-        sa.Column("org_live", sa.Boolean(), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=True),
+        *_block_columns(),
+        sa.Column("investor_key", sa.Text(), nullable=True),
         sa.Column("investor_id", sa.BigInteger(), nullable=True),
-        sa.Column("is_lead", sa.Boolean(), nullable=True),
-        sa.Column("units", sa.Integer(), nullable=False),
-        sa.Column("unvalued", sa.Integer(), nullable=False),
-        sa.Column("amount_min", sa.Numeric(), nullable=True),
-        sa.Column("amount_max", sa.Numeric(), nullable=True),
-        sa.Column("estimated", sa.Boolean(), nullable=True),
-        sa.Column("smallest", sa.Numeric(), nullable=True),
-        sa.Column("largest", sa.Numeric(), nullable=True),
+        *_kind_lead_totals(),
         comment="Aggregate totals per family and block (trigger-maintained, migration 0025).",
-    )
-    op.create_index(
-        "ix_usd_cell_block",
-        "usd_cell",
-        ["period_on", "precision", "round_type", "country"],
-    )
-    op.create_index("ix_usd_cell_family", "usd_cell", ["family", "period_on"])
-    op.create_index(
-        "ix_usd_cell_investor",
-        "usd_cell",
-        ["family", sa.text("coalesce(investor_id, 0)"), "period_on"],
     )
     op.create_table(
         "usd_investor_year",
+        sa.Column("investor_key", sa.Text(), nullable=False),
+        sa.Column("total_key", sa.BigInteger(), nullable=False),
         sa.Column("family", sa.SmallInteger(), nullable=False),
         sa.Column("investor_id", sa.BigInteger(), nullable=False),
         sa.Column("dated", sa.Boolean(), nullable=False),
@@ -351,17 +336,16 @@ def upgrade() -> None:
         *_kind_lead_totals(),
         comment="Investor cells per year (trigger-maintained, migration 0025).",
     )
-    op.create_index("ix_usd_investor_year_investor", "usd_investor_year", ["family", "investor_id"])
     op.create_table(
         "usd_investor_total",
+        sa.Column("total_key", sa.BigInteger(), nullable=False),
         sa.Column("family", sa.SmallInteger(), nullable=False),
         sa.Column("investor_id", sa.BigInteger(), nullable=False),
         *_kind_lead_totals(),
         comment="Investor cells of all time (trigger-maintained, migration 0025).",
     )
-    op.create_index(
-        "ix_usd_investor_total_investor", "usd_investor_total", ["family", "investor_id"]
-    )
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns)
     op.execute(_cells_refresh())
     op.execute(ORGANIZATION_CHANGED)
     op.execute(_refresh_0020().replace(_END, _CALL))
@@ -378,13 +362,7 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER sg_usd_cells_update ON organization")
     op.execute(_refresh_0020())
     op.execute("DROP FUNCTION sg_usd_organization_changed(), sg_usd_cells_refresh(bigint[])")
-    op.drop_index("ix_usd_investor_total_investor", table_name="usd_investor_total")
-    op.drop_table("usd_investor_total")
-    op.drop_index("ix_usd_investor_year_investor", table_name="usd_investor_year")
-    op.drop_table("usd_investor_year")
-    op.drop_index("ix_usd_cell_investor", table_name="usd_cell")
-    op.drop_index("ix_usd_cell_family", table_name="usd_cell")
-    op.drop_index("ix_usd_cell_block", table_name="usd_cell")
-    op.drop_table("usd_cell")
-    op.drop_index("ix_usd_round_block_block", table_name="usd_round_block")
-    op.drop_table("usd_round_block")
+    for name, table, _columns in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
+    for table in ("usd_investor_total", "usd_investor_year", "usd_cell", "usd_round_block"):
+        op.drop_table(table)
