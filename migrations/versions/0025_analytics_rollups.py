@@ -74,6 +74,11 @@ def _block(p: str) -> str:
     )
 
 
+def _month_key(p: str) -> str:
+    """A month (or coarser date) with its precision: a block's first two parts."""
+    return f"to_char({p}period_on, 'YYYY-MM-DD') || '|' || {p}precision"
+
+
 def _investor_key(p: str) -> str:
     """An investor cell per year: family, investor (0 for none), dated or not, year."""
     return (
@@ -152,6 +157,7 @@ DECLARE
     blocks text[];
     investor_keys text[];
     total_keys bigint[];
+    month_keys text[];
 BEGIN
     IF rounds IS NULL OR cardinality(rounds) = 0 THEN
         RETURN;
@@ -190,8 +196,8 @@ BEGIN
     units AS ({units}
     ),
     made AS (
-        INSERT INTO usd_cell (family, block, investor_key, {KEYS}, {TOTALS})
-        SELECT family, {_block("")},
+        INSERT INTO usd_cell (family, block, month_key, investor_key, {KEYS}, {TOTALS})
+        SELECT family, {_block("")}, {_month_key("")},
                CASE WHEN family & {INVESTOR} <> 0 THEN {_investor_key("")} END,
                {KEYS}, count(*), count(*) FILTER (WHERE NOT valued),
                sum(low) FILTER (WHERE valued), sum(high) FILTER (WHERE valued),
@@ -205,6 +211,17 @@ BEGIN
         SELECT unnest(investor_keys)
         UNION SELECT investor_key FROM made WHERE investor_key IS NOT NULL
     ) s(k);
+
+    -- The months of those blocks, summed over round type and country, from the cells.
+    month_keys := ARRAY(
+        SELECT DISTINCT split_part(b, '|', 1) || '|' || split_part(b, '|', 2)
+        FROM unnest(blocks) b
+    );
+    DELETE FROM usd_cell_month WHERE month_key = ANY(month_keys);
+    INSERT INTO usd_cell_month (family, month_key, period_on, precision, kind, is_lead, {TOTALS})
+    SELECT c.family, c.month_key, c.period_on, c.precision, c.kind, c.is_lead, {SUMS}
+    FROM usd_cell c WHERE c.month_key = ANY(month_keys) AND c.family & {INVESTOR} = 0
+    GROUP BY c.family, c.month_key, c.period_on, c.precision, c.kind, c.is_lead;
 
     -- Investor cells per year, then of all time, from the cells.
     DELETE FROM usd_investor_year WHERE investor_key = ANY(investor_keys);
@@ -300,6 +317,9 @@ INDEXES = [
     ("ix_usd_cell_block", "usd_cell", ["block"]),
     ("ix_usd_cell_investor_key", "usd_cell", ["investor_key"]),
     ("ix_usd_cell_family", "usd_cell", ["family", "period_on"]),
+    ("ix_usd_cell_month_key", "usd_cell", ["month_key"]),
+    ("ix_usd_cell_month_month_key", "usd_cell_month", ["month_key"]),
+    ("ix_usd_cell_month_family", "usd_cell_month", ["family", "period_on"]),
     ("ix_usd_investor_year_investor_key", "usd_investor_year", ["investor_key"]),
     ("ix_usd_investor_year_total_key", "usd_investor_year", ["total_key"]),
     ("ix_usd_investor_year_family", "usd_investor_year", ["family", "year_on"]),
@@ -320,10 +340,21 @@ def upgrade() -> None:
         "usd_cell",
         sa.Column("family", sa.SmallInteger(), nullable=False),
         *_block_columns(),
+        sa.Column("month_key", sa.Text(), nullable=False),
         sa.Column("investor_key", sa.Text(), nullable=True),
         sa.Column("investor_id", sa.BigInteger(), nullable=True),
         *_kind_lead_totals(),
         comment="Aggregate totals per family and block (trigger-maintained, migration 0025).",
+    )
+    op.create_table(
+        "usd_cell_month",
+        sa.Column("family", sa.SmallInteger(), nullable=False),
+        sa.Column("month_key", sa.Text(), nullable=False),
+        sa.Column("period_on", sa.Date(), nullable=False),
+        sa.Column("precision", sa.String(length=8), nullable=False),
+        *_kind_lead_totals(),
+        comment="Cells summed per month over round type and country (trigger-maintained, "
+        "migration 0025).",
     )
     op.create_table(
         "usd_investor_year",
@@ -364,5 +395,11 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION sg_usd_organization_changed(), sg_usd_cells_refresh(bigint[])")
     for name, table, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)
-    for table in ("usd_investor_total", "usd_investor_year", "usd_cell", "usd_round_block"):
+    for table in (
+        "usd_investor_total",
+        "usd_investor_year",
+        "usd_cell_month",
+        "usd_cell",
+        "usd_round_block",
+    ):
         op.drop_table(table)

@@ -78,6 +78,8 @@ def _source(shape: Shape) -> tuple[str, dict[str, str], str]:
                 f"THEN '{shape.period.upper()}' ELSE c.precision END"
             ),
         }
+    if not (shape.investor or shape.round_type or shape.country):
+        return "usd_cell_month", period, ""
     # The row path reaches a country through the live organizations only.
     return "usd_cell", period, " AND c.org_live" if shape.country else ""
 
@@ -91,7 +93,7 @@ def cell_groups(shape: Shape) -> str:
         "country": "nullif(c.country, '')" if shape.country else "NULL::text",
         "kind": "c.kind" if shape.kind else "NULL::text",
         "investor_id": (
-            ("nullif(c.investor_id, 0)" if table != "usd_cell" else "c.investor_id")
+            ("c.investor_id" if table == "usd_cell" else "nullif(c.investor_id, 0)")
             if shape.investor
             else "NULL::bigint"
         ),

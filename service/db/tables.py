@@ -1193,13 +1193,31 @@ usd_cell = Table(
     # Bits: 1 investments (else rounds), 2 split by kind, 4 per investor, 8 per lead flag.
     Column("family", SmallInteger, nullable=False),
     *_block_columns(),
+    Column("month_key", Text, nullable=False),
     Column("investor_key", Text),
     Column("investor_id", BigInteger),
     *_investor_totals(),
     Index("ix_usd_cell_block", "block"),
     Index("ix_usd_cell_investor_key", "investor_key"),
     Index("ix_usd_cell_family", "family", "period_on"),
+    Index("ix_usd_cell_month_key", "month_key"),
     comment="Aggregate totals per family and block (trigger-maintained, migration 0025).",
+)
+
+# The cells of the families without investor summed per month over round type and country:
+# groupings by period, kind and lead flag read these.
+usd_cell_month = Table(
+    "usd_cell_month",
+    metadata,
+    Column("family", SmallInteger, nullable=False),
+    Column("month_key", Text, nullable=False),
+    Column("period_on", Date, nullable=False),
+    Column("precision", String(8), nullable=False),
+    *_investor_totals(),
+    Index("ix_usd_cell_month_month_key", "month_key"),
+    Index("ix_usd_cell_month_family", "family", "period_on"),
+    comment="Cells summed per month over round type and country (trigger-maintained, "
+    "migration 0025).",
 )
 
 # The cells of the per-investor families summed per year and of all time (investor 0 stands for

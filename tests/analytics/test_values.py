@@ -19,6 +19,7 @@ from service.analytics.values import month_source, value_sources
 from service.db import migrate
 from service.db.tables import (
     usd_cell,
+    usd_cell_month,
     usd_component,
     usd_investment,
     usd_investor_total,
@@ -336,7 +337,7 @@ async def _assert_rollups_equal_recomputed(conn: asyncpg.Connection) -> None:
         (usd_round_block, "round_id"),
         *(
             (t, ", ".join(c.name for c in t.c))
-            for t in (usd_cell, usd_investor_year, usd_investor_total)
+            for t in (usd_cell, usd_cell_month, usd_investor_year, usd_investor_total)
         ),
     ]
     kept = {
