@@ -30,8 +30,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Select
 
+from service.analytics import rollups
 from service.analytics.common import AnalyticsInputError, UsdRange, embed, interactive
 from service.analytics.values import as_of, value_sources
 from service.repository.db import Db
@@ -105,6 +107,36 @@ def _checked(group_by: list[GroupBy]) -> list[GroupBy]:
     return group_by
 
 
+def _tail(order: AggregateOrder) -> str:
+    """The page of ``groups`` in ``order``, with how many groups there are."""
+    ordering = {
+        AggregateOrder.KEYS: "",
+        AggregateOrder.COUNT: "n DESC, ",
+        AggregateOrder.AMOUNT: "amount_max DESC, amount_min DESC, n DESC, ",
+    }[order]
+    return f"""
+SELECT g.*, count(*) OVER () AS total
+FROM groups g
+ORDER BY {ordering}p_start NULLS LAST, p_precision, round_type NULLS LAST, country NULLS LAST,
+         kind NULLS LAST, investor_id NULLS LAST, is_lead DESC NULLS LAST
+LIMIT $1 OFFSET $2
+"""
+
+
+def _shape(unit: Unit, group_by: list[GroupBy]) -> rollups.Shape:
+    period = next((g for g in group_by if g in PERIODS), None)
+    return rollups.Shape(
+        investments=unit is Unit.INVESTMENTS,
+        period=None if period is None else period.value.lower(),
+        period_rank=0 if period is None else PERIODS[period],
+        round_type=GroupBy.ROUND_TYPE in group_by,
+        country=GroupBy.COUNTRY in group_by,
+        kind=GroupBy.CONSIDERATION_KIND in group_by,
+        investor=GroupBy.INVESTOR in group_by,
+        lead=GroupBy.LEAD in group_by,
+    )
+
+
 def _sql(unit: Unit, group_by: list[GroupBy], order: AggregateOrder, filtered: bool) -> str:
     dims = set(group_by)
     by_investment = unit is Unit.INVESTMENTS or bool(dims & {GroupBy.INVESTOR, GroupBy.LEAD})
@@ -169,11 +201,6 @@ def _sql(unit: Unit, group_by: list[GroupBy], order: AggregateOrder, filtered: b
     where = "true"
     if filtered and unit is Unit.INVESTMENTS:
         where = "i.investment_id IN (SELECT id FROM ids)"
-    ordering = {
-        AggregateOrder.KEYS: "",
-        AggregateOrder.COUNT: "n DESC, ",
-        AggregateOrder.AMOUNT: "amount_max DESC, amount_min DESC, n DESC, ",
-    }[order]
     return f"""
 rows AS (
     SELECT {unit_id} AS unit_id,
@@ -202,12 +229,7 @@ groups AS (
            round(avg(high) FILTER (WHERE valued), 2) AS average_max
     FROM units GROUP BY {key_list}
 )
-SELECT g.*, count(*) OVER () AS total
-FROM groups g
-ORDER BY {ordering}p_start NULLS LAST, p_precision, round_type NULLS LAST, country NULLS LAST,
-         kind NULLS LAST, investor_id NULLS LAST, is_lead DESC NULLS LAST
-LIMIT $1 OFFSET $2
-"""
+{_tail(order)}"""
 
 
 async def aggregate(
@@ -218,12 +240,19 @@ async def aggregate(
     order: AggregateOrder,
     first: int,
     offset: int,
+    *,
+    rollup: bool = True,
 ) -> Groups:
     """Groups of the rows ``chosen`` selects (the filtered select of rounds or investments, only
-    its ids are used; None for all), ``first`` of them from ``offset`` in ``order``."""
+    its ids are used; None for all), ``first`` of them from ``offset`` in ``order``. Over every
+    row of the current data the kept rollup answers (``rollup=False`` reads the rows, which
+    the tests compare it with)."""
     await interactive(db)
     _checked(group_by)
     filtered = chosen is not None
+    if rollup and not filtered and as_of(db) is None:
+        sql = f"WITH {rollups.cell_groups(_shape(unit, group_by))} {_tail(order)}"
+        return _groups(await db.fetch_sql(sql, [first + 1, offset]), first, offset)
     if not filtered:
         rounds = "true"
     elif unit is Unit.ROUNDS:
@@ -240,7 +269,10 @@ async def aggregate(
         sql = template
     else:
         sql, args = embed(chosen.with_only_columns(chosen.selected_columns.id), template, args)
-    rows = await db.fetch_sql(sql, args)
+    return _groups(await db.fetch_sql(sql, args), first, offset)
+
+
+def _groups(rows: list[asyncpg.Record], first: int, offset: int) -> Groups:
     groups = [
         Group(
             key=GroupKey(

@@ -1286,3 +1286,109 @@ organization_summary = Table(
     Index("ix_organization_summary_investors", "investors_count", "organization_id"),
     comment="Summary figures of each organization (trigger-maintained, migration 0023).",
 )
+
+
+# Rollups of the kept values per aggregate family and block (migration 0025), maintained by
+# the same refresh: the whole-market aggregates and league tables read these instead of every
+# round (service/analytics/rollups.py). Country '' stands for none; `block`, `investor_key`
+# and `total_key` are each row's keys as one value, which the refresh finds rows by.
+
+
+def _block_columns() -> list[Column[Any]]:
+    return [
+        Column("block", Text, nullable=False),
+        # The round's month (its date itself when known only to a quarter or year).
+        Column("period_on", Date, nullable=False),
+        Column("precision", String(8), nullable=False),
+        Column("round_type", String(16), nullable=False),
+        Column("country", String(2), nullable=False),
+        Column("org_live", Boolean, nullable=False),
+    ]
+
+
+def _investor_totals() -> list[Column[Any]]:
+    return [
+        Column("kind", String(20)),
+        Column("is_lead", Boolean),
+        Column("units", Integer, nullable=False),
+        Column("unvalued", Integer, nullable=False),
+        Column("amount_min", _USD),
+        Column("amount_max", _USD),
+        Column("estimated", Boolean),
+        Column("smallest", _USD),
+        Column("largest", _USD),
+    ]
+
+
+usd_round_block = Table(
+    "usd_round_block",
+    metadata,
+    Column("round_id", BigInteger, primary_key=True),
+    *_block_columns(),
+    Index("ix_usd_round_block_block", "block"),
+    comment="The rollup block of each live round (trigger-maintained, migration 0025).",
+)
+
+usd_cell = Table(
+    "usd_cell",
+    metadata,
+    # Bits: 1 investments (else rounds), 2 split by kind, 4 per investor, 8 per lead flag.
+    Column("family", SmallInteger, nullable=False),
+    *_block_columns(),
+    Column("month_key", Text, nullable=False),
+    Column("investor_key", Text),
+    Column("investor_id", BigInteger),
+    *_investor_totals(),
+    Index("ix_usd_cell_block", "block"),
+    Index("ix_usd_cell_investor_key", "investor_key"),
+    Index("ix_usd_cell_family", "family", "period_on"),
+    Index("ix_usd_cell_month_key", "month_key"),
+    comment="Aggregate totals per family and block (trigger-maintained, migration 0025).",
+)
+
+# The cells of the families without investor summed per month over round type and country:
+# groupings by period, kind and lead flag read these.
+usd_cell_month = Table(
+    "usd_cell_month",
+    metadata,
+    Column("family", SmallInteger, nullable=False),
+    Column("month_key", Text, nullable=False),
+    Column("period_on", Date, nullable=False),
+    Column("precision", String(8), nullable=False),
+    *_investor_totals(),
+    Index("ix_usd_cell_month_month_key", "month_key"),
+    Index("ix_usd_cell_month_family", "family", "period_on"),
+    comment="Cells summed per month over round type and country (trigger-maintained, "
+    "migration 0025).",
+)
+
+# The cells of the per-investor families summed per year and of all time (investor 0 stands for
+# the rounds without one): groupings by investor alone, with its lead flag or kind, or by year,
+# and the yearly league tables read these.
+usd_investor_year = Table(
+    "usd_investor_year",
+    metadata,
+    Column("investor_key", Text, nullable=False),
+    Column("total_key", BigInteger, nullable=False),
+    Column("family", SmallInteger, nullable=False),
+    Column("investor_id", BigInteger, nullable=False),
+    Column("dated", Boolean, nullable=False),
+    Column("year_on", Date, nullable=False),
+    *_investor_totals(),
+    Index("ix_usd_investor_year_investor_key", "investor_key"),
+    Index("ix_usd_investor_year_total_key", "total_key"),
+    Index("ix_usd_investor_year_family", "family", "year_on"),
+    comment="Investor cells per year (trigger-maintained, migration 0025).",
+)
+
+usd_investor_total = Table(
+    "usd_investor_total",
+    metadata,
+    Column("total_key", BigInteger, nullable=False),
+    Column("family", SmallInteger, nullable=False),
+    Column("investor_id", BigInteger, nullable=False),
+    *_investor_totals(),
+    Index("ix_usd_investor_total_total_key", "total_key"),
+    Index("ix_usd_investor_total_family", "family"),
+    comment="Investor cells of all time (trigger-maintained, migration 0025).",
+)

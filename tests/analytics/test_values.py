@@ -1,5 +1,6 @@
-"""The USD values kept on write equal a computation from scratch after any mix of writes, and
-every analytic read as of a recorded time equals what it answered at that time."""
+"""The USD values and their rollups kept on write equal a computation from scratch after any
+mix of writes, the aggregates the rollups answer equal those of the rows, and every analytic
+read as of a recorded time equals what it answered at that time."""
 
 from __future__ import annotations
 
@@ -16,9 +17,20 @@ import pytest
 
 from service.analytics.values import month_source, value_sources
 from service.db import migrate
-from service.db.tables import usd_component, usd_investment, usd_month, usd_round
+from service.db.tables import (
+    usd_cell,
+    usd_cell_month,
+    usd_component,
+    usd_investment,
+    usd_investor_total,
+    usd_investor_year,
+    usd_month,
+    usd_round,
+    usd_round_block,
+)
 from service.db.urls import asyncpg_dsn
 from tests.analytics.conftest import query_data
+from tests.analytics.rollup_checks import assert_rollup_equals_rows
 from tests.conftest import Api
 
 SEED = 3
@@ -208,6 +220,25 @@ class Writer:
             inv,
         )
 
+    async def organization(self) -> None:
+        """A country changed, or an organization retired or restored: its rounds change block."""
+        org = await self.pick("organization")
+        if self.rng.random() < 0.6:
+            country = self.rng.choice(["CN", "US", "FR", None])
+            await self.conn.execute(
+                "UPDATE organization SET country = $2 WHERE id = $1", org, country
+            )
+        else:
+            # Not an investor: a league table or an aggregate names its live investors.
+            org = await self.pick(
+                "organization", "id NOT IN (SELECT investor_id FROM public.investment)"
+            )
+            await self.conn.execute(
+                "UPDATE organization SET retired_at = CASE WHEN retired_at IS NULL THEN now() END"
+                " WHERE id = $1",
+                org,
+            )
+
     async def fx_rate(self) -> None:
         currency = await self.currency()
         choice = self.rng.random()
@@ -249,6 +280,7 @@ class Writer:
             self.delete,
             self.move,
             self.insert,
+            self.organization,
         ]
         if self.fx:
             writes.append(self.fx_rate)
@@ -296,17 +328,52 @@ async def _assert_kept_equal_computed(conn: asyncpg.Connection) -> None:
         stored = await _ids(conn, name)
         values = [r[0] for r in await conn.fetch(f"SELECT {column} FROM public.{source.name}")]
         assert sorted(stored) == sorted(values), f"{source.name} rows differ from {name}"
+    await _assert_rollups_equal_recomputed(conn)
+
+
+async def _assert_rollups_equal_recomputed(conn: asyncpg.Connection) -> None:
+    """The rollups kept statement by statement equal the rollups of every round at once."""
+    tables = [
+        (usd_round_block, "round_id"),
+        *(
+            (t, ", ".join(c.name for c in t.c))
+            for t in (usd_cell, usd_cell_month, usd_investor_year, usd_investor_total)
+        ),
+    ]
+    kept = {
+        t.name: await _rows(conn, f"SELECT * FROM public.{t.name} ORDER BY {key}")
+        for t, key in tables
+    }
+    assert kept["usd_cell"], "the dataset has cells to compare"
+    recomputed: dict[str, list[dict[str, Any]]] = {}
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        for t, _key in tables:
+            await conn.execute(f"DELETE FROM public.{t.name}")
+        await conn.execute(
+            "SELECT sg_usd_cells_refresh(ARRAY(SELECT id FROM public.funding_round))"
+        )
+        for t, key in tables:
+            recomputed[t.name] = await _rows(conn, f"SELECT * FROM public.{t.name} ORDER BY {key}")
+    finally:
+        await transaction.rollback()
+    for t, _key in tables:
+        assert kept[t.name] == recomputed[t.name], f"{t.name} differs from a recomputation"
 
 
 async def test_kept_values_equal_a_recomputation_after_random_writes(
     conn: asyncpg.Connection,
 ) -> None:
     await _assert_kept_equal_computed(conn)
+    assert await assert_rollup_equals_rows(conn) > 0
     writer = Writer(conn, random.Random(SEED), fx=True)
     for _batch in range(6):
         for _ in range(25):
             await writer.step()
         await _assert_kept_equal_computed(conn)
+    # And what the rollups answer is what the rows answer, after all of it.
+    assert await assert_rollup_equals_rows(conn) > 0
 
 
 ANSWERS = """
