@@ -9,7 +9,7 @@ history table the column and its versioning trigger the new generated column to 
 listing's ticker is indexed in upper case, which search compares it in.
 
 Revision ID: 0024_people_investors
-Revises: 0020_usd_refresh_by_row
+Revises: 0023_organization_summary
 Create Date: 2026-12-02 11:00:00.000000
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0024_people_investors"
-down_revision: str | None = "0021_webhooks"
+down_revision: str | None = "0023_organization_summary"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

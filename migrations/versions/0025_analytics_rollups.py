@@ -24,7 +24,7 @@ organization's country or retirement changes the blocks of its rounds: a stateme
 trigger on ``organization`` refreshes them.
 
 Revision ID: 0025_analytics_rollups
-Revises: 0020_usd_refresh_by_row
+Revises: 0024_people_investors
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025_analytics_rollups"
-down_revision: str | None = "0023_organization_summary"
+down_revision: str | None = "0024_people_investors"
 branch_labels: str | None = None
 depends_on: str | None = None
 

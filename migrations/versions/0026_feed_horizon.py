@@ -10,7 +10,7 @@ database now, so it wrote nothing here; one whose database cannot be told (finis
 snapshot, prepared, or hidden) still holds the horizon back, so nothing is ever skipped.
 
 Revision ID: 0026_feed_horizon
-Revises: 0024_people_investors
+Revises: 0025_analytics_rollups
 Create Date: 2026-12-02 12:15:00.000000
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0026_feed_horizon"
-down_revision: str | None = "0024_people_investors"
+down_revision: str | None = "0025_analytics_rollups"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
