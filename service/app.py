@@ -24,6 +24,8 @@ from service.rest.api import rest_router
 from service.rest.imports import router as import_router
 from service.schema import build_schema
 from service.schema.context import Context
+from service.subscriptions.asgi import SubscriptionGateway
+from service.subscriptions.session import Subscriptions
 from service.telemetry.logs import quiet_user_errors
 
 
@@ -46,6 +48,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         try:
             yield
         finally:
+            await subscriptions.close()
             await app.state.pool.close()
 
     app = FastAPI(
@@ -66,10 +69,13 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
 
     schema = build_schema(settings)
     check_trusted_documents(schema._schema, settings)
+    subscriptions = Subscriptions(schema, settings)
     router: GraphiQLRouter[Context, None] = GraphiQLRouter(
         schema,
         context_getter=get_context,
         graphql_ide="graphiql" if graphiql_enabled(settings) else None,
+        # The subscription transports are service/subscriptions', in front of the router.
+        subscription_protocols=(),
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(import_router)
@@ -77,6 +83,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     # Every GraphQL request over HTTP is answered by the gateway; GraphiQL's page and assets
     # are the router's.
     app.add_middleware(GraphQLGateway, schema=schema, settings=settings)
+    # Subscriptions, over websockets and server-sent events, are served in front of it.
+    app.add_middleware(SubscriptionGateway, subscriptions=subscriptions)
     app.include_router(metrics_router(settings))
     # The request id is known to everything that logs for the request.
     app.add_middleware(RequestObserver, settings=settings)

@@ -11,6 +11,7 @@ from service.schema.mutation_fields import Mutation
 from service.schema.prepared import PreparedDocument
 from service.schema.query import Query as ReadQuery
 from service.schema.search import SearchQuery
+from service.schema.subscriptions import Subscription
 
 
 @strawberry.type(description="Who invests in which AI start-ups, in which rounds, and with what.")
@@ -24,5 +25,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[PreparedDocument, SafeErrors],
     )

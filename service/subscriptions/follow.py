@@ -1,0 +1,67 @@
+"""Following the change feed from a cursor: read what is there, then wait to be woken.
+
+The feed lists only transactions below its snapshot's xmin (docs/changes.md), so a
+notification can come before the change it announces is listed: an older transaction of the
+cluster still runs. A follower that has heard of a transaction not yet below the xmin of its
+last read is behind, and reads again every ``subscription_poll_ms`` until it is not; otherwise
+it sleeps until the next notification (or ``subscription_idle_poll_ms``, in case one was
+lost). Nothing is skipped or repeated: the cursor moves only over rows handed out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+
+import asyncpg
+
+from service.changes.cursor import Position
+from service.config import Settings
+from service.repository.changes import ChangeRow, read_changes
+from service.repository.db import Db
+from service.subscriptions.signal import ChangeSignal
+
+# Rows read at once; a follower with more to catch up on reads again at once.
+BATCH = 200
+
+XMIN_SQL = "SELECT (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint"
+
+
+async def read_after(
+    pool: asyncpg.Pool, settings: Settings, after: Position, tables: Sequence[str] | None
+) -> tuple[int, list[ChangeRow]]:
+    """The xmin below which the read is complete, and the rows after ``after``.
+
+    The xmin is read first, in its own statement: the feed's statement takes a later snapshot
+    whose xmin is no smaller, so every transaction below the first xmin is in what it lists.
+    """
+    async with pool.acquire(timeout=settings.pool_acquire_timeout_ms / 1000) as conn:
+        xmin: int = await conn.fetchval(XMIN_SQL)
+        rows = await read_changes(Db(conn), after, tables, BATCH)
+    return xmin, rows
+
+
+async def follow(
+    pool: asyncpg.Pool,
+    settings: Settings,
+    signal: ChangeSignal,
+    after: Position,
+    tables: Sequence[str] | None,
+) -> AsyncIterator[list[ChangeRow]]:
+    """Batches of changes after ``after``, as they are committed, for ever."""
+    position = after
+    while True:
+        wake = signal.waiter()
+        xmin, rows = await read_after(pool, settings, position, tables)
+        if rows:
+            position = rows[-1].position
+            yield rows
+            if len(rows) == BATCH:
+                continue
+        behind = signal.latest_txid >= xmin
+        wait_ms = settings.subscription_poll_ms if behind else settings.subscription_idle_poll_ms
+        try:
+            async with asyncio.timeout(wait_ms / 1000):
+                await wake.wait()
+        except TimeoutError:
+            pass
