@@ -19,6 +19,7 @@ import strawberry
 from graphql import GraphQLError, OperationType
 from graphql.execution.values import get_variable_values
 from starlette.types import Scope
+from strawberry.types.execution import PreExecutionError
 
 from service.auth.keys import ANONYMOUS, AuthError, Principal, authenticate, bearer_token
 from service.config import Settings
@@ -37,6 +38,14 @@ from service.subscriptions.signal import ChangeSignal
 log = logging.getLogger(__name__)
 
 TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
+
+
+class StreamRefused(Exception):
+    """The subscription's resolver refused it (a bad cursor, say) before any event."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(errors[0]["message"] if errors else "refused")
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -170,7 +179,10 @@ class Subscriptions:
                 operation_name=prepared.name,
             )
             async for result in stream:
-                yield self._formatted(result.data, result.errors)
+                formatted = self._formatted(result.data, result.errors)
+                if isinstance(result, PreExecutionError):
+                    raise StreamRefused(formatted.get("errors", []))
+                yield formatted
         finally:
             await context.db.close()
 

@@ -24,7 +24,7 @@ from service.faults import UNAVAILABLE_ERRORS
 from service.gateway import access
 from service.gateway.body import decode_json, read_limited
 from service.gateway.errors import SERVICE_UNAVAILABLE, Refusal, bad_request
-from service.subscriptions.session import Prepared, Subscriptions
+from service.subscriptions.session import Prepared, StreamRefused, Subscriptions
 
 EVENT_STREAM = "text/event-stream"
 STREAM_PATH = "/graphql/stream"
@@ -78,6 +78,9 @@ async def _events(
             try:
                 result = pending.result()
             except StopAsyncIteration:
+                break
+            except StreamRefused as refused:
+                yield _event("next", {"errors": refused.errors})
                 break
             yield _event("next", result)
         yield _event("complete", None)

@@ -24,7 +24,12 @@ from service.auth.keys import AuthError, Principal
 from service.faults import UNAVAILABLE_ERRORS
 from service.gateway import access
 from service.gateway.errors import Refusal
-from service.subscriptions.session import TOO_MANY_SUBSCRIPTIONS, Prepared, Subscriptions
+from service.subscriptions.session import (
+    TOO_MANY_SUBSCRIPTIONS,
+    Prepared,
+    StreamRefused,
+    Subscriptions,
+)
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +182,9 @@ class Connection:
                 await self.send({"id": operation_id, "type": "complete"})
         except asyncio.CancelledError:
             raise
+        except StreamRefused as refused:
+            if self.running.pop(operation_id, None) is not None:
+                await self.send({"id": operation_id, "type": "error", "payload": refused.errors})
         except Exception:
             log.exception("subscription %s failed", operation_id)
             if self.running.pop(operation_id, None) is not None:
