@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from service.changes.cursor import Position, encode_cursor
+from service.repository.announcements import TABLE, announcing
+from service.repository.follow import follow
 from service.schema.changes import Change, change_node, position_of, tables_of
 from service.schema.context import Info
 from service.schema.nodes import load_node_by_pk
-from service.subscriptions.announced import TABLE, announcing
-from service.subscriptions.context import SubscriptionContext
-from service.subscriptions.follow import follow
+from service.schema.subscription_context import SubscriptionContext
 
 if TYPE_CHECKING:
     from service.schema.rounds import FundingRound
@@ -47,8 +47,10 @@ async def _changes(
     info: Info,
     after: Annotated[
         str | None,
-        strawberry.argument(description="A change-feed cursor: changes after it (the start "
-        "if omitted, then every change there is comes first)."),
+        strawberry.argument(
+            description="A change-feed cursor: changes after it (the start "
+            "if omitted, then every change there is comes first)."
+        ),
     ] = None,
     types: Annotated[
         list[str] | None,
@@ -73,8 +75,10 @@ async def _announced(
     info: Info,
     after: Annotated[
         str | None,
-        strawberry.argument(description="A change-feed cursor: announcements after it (from "
-        "the start of the feed if omitted)."),
+        strawberry.argument(
+            description="A change-feed cursor: announcements after it (from "
+            "the start of the feed if omitted)."
+        ),
     ] = None,
 ) -> AsyncIterator[FundingRoundAnnouncement]:
     position = position_of(after)
@@ -96,8 +100,10 @@ async def _announcement_stream(
             await context.next_event()
 
 
-@strawberry.type(description="Changes as they are committed, over a websocket or server-sent "
-                 "events (docs/subscriptions.md).")
+@strawberry.type(
+    description="Changes as they are committed, over a websocket or server-sent "
+    "events (docs/subscriptions.md)."
+)
 class Subscription:
     changes: AsyncIterator[Change] = strawberry.subscription(
         resolver=_changes,

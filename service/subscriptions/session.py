@@ -23,6 +23,7 @@ from strawberry.types.execution import PreExecutionError
 
 from service.auth.keys import ANONYMOUS, AuthError, Principal, authenticate, bearer_token
 from service.config import Settings
+from service.db.listen import ChangeSignal
 from service.gateway import access
 from service.gateway.cost import check_cost
 from service.gateway.document import Document, Documents, choose_operation
@@ -32,8 +33,7 @@ from service.gateway.persisted import PersistedDocuments
 from service.gateway.production import suggestions_enabled
 from service.gateway.throttle import Throttle
 from service.schema.errors import SafeErrors, _unexpected
-from service.subscriptions.context import SubscriptionContext
-from service.subscriptions.signal import ChangeSignal
+from service.schema.subscription_context import SubscriptionContext
 
 log = logging.getLogger(__name__)
 

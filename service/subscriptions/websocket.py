@@ -189,7 +189,9 @@ class Connection:
             log.exception("subscription %s failed", operation_id)
             if self.running.pop(operation_id, None) is not None:
                 with contextlib.suppress(Exception):
-                    await self.send({"id": operation_id, "type": "error", "payload": [INTERNAL_ERROR]})
+                    await self.send(
+                        {"id": operation_id, "type": "error", "payload": [INTERNAL_ERROR]}
+                    )
         finally:
             self.subscriptions.release()
 

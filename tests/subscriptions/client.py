@@ -36,11 +36,10 @@ class Socket:
     async def send(self, message: dict[str, Any]) -> None:
         await self.ws.send(json.dumps(message))
 
-    async def receive(self, timeout: float = PATIENCE) -> dict[str, Any]:
+    async def receive(self) -> dict[str, Any]:
         """The next message that is not a ping (answered on the way)."""
         while True:
-            raw = await _recv(self.ws, timeout)
-            message: dict[str, Any] = json.loads(raw)
+            message: dict[str, Any] = json.loads(await _recv(self.ws))
             if message["type"] == "ping":
                 await self.send({"type": "pong"})
                 continue
@@ -50,20 +49,21 @@ class Socket:
         payload = {"query": query, "variables": variables}
         await self.send({"id": operation_id, "type": "subscribe", "payload": payload})
 
-    async def next(self, operation_id: str, timeout: float = PATIENCE) -> dict[str, Any]:
+    async def next(self, operation_id: str) -> dict[str, Any]:
         """The next result of ``operation_id`` (messages of other operations are skipped)."""
         while True:
-            message = await self.receive(timeout)
+            message = await self.receive()
             if message.get("id") != operation_id:
                 continue
             assert message["type"] == "next", message
             payload: dict[str, Any] = message["payload"]
             assert "errors" not in payload, payload
-            return payload["data"]
+            data: dict[str, Any] = payload["data"]
+            return data
 
 
-async def _recv(ws: ClientConnection, timeout: float) -> str:
-    async with asyncio.timeout(timeout):
+async def _recv(ws: ClientConnection) -> str:
+    async with asyncio.timeout(PATIENCE):
         raw = await ws.recv()
     return raw if isinstance(raw, str) else raw.decode()
 
@@ -90,4 +90,5 @@ async def gql(server: Server, key: str, query: str, variables: dict[str, Any]) -
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
-    return body["data"]
+    data: dict[str, Any] = body["data"]
+    return data

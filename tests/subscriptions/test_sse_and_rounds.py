@@ -60,7 +60,9 @@ async def test_a_server_sent_event_stream_receives_a_change(
         assert event == "next"
         change = json.loads(data)["data"]["changes"]
         assert (change["key"], change["version"], change["operation"]) == (
-            "megvii", version, "UPDATED"
+            "megvii",
+            version,
+            "UPDATED",
         )
 
 
@@ -89,7 +91,9 @@ async def test_a_bad_cursor_over_server_sent_events_is_an_error_then_complete(
     assert json.loads(got[0][1])["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
-async def _round(server: Server, keys: Keys, conn: asyncpg.Connection, status: str) -> dict[str, Any]:
+async def _round(
+    server: Server, keys: Keys, conn: asyncpg.Connection, status: str
+) -> dict[str, Any]:
     pk = await conn.fetchval("SELECT id FROM organization WHERE slug = 'minimax'")
     given = {"organization": global_id("Organization", pk), "roundType": "SEED", "status": status}
     data = await gql(server, keys.write, ROUND_CREATE, {"input": given})
@@ -99,7 +103,9 @@ async def _round(server: Server, keys: Keys, conn: asyncpg.Connection, status: s
     return created
 
 
-async def _update(server: Server, keys: Keys, made: dict[str, Any], **changes: Any) -> dict[str, Any]:
+async def _update(
+    server: Server, keys: Keys, made: dict[str, Any], **changes: Any
+) -> dict[str, Any]:
     given = {"id": made["id"], "expectedVersion": made["version"], **changes}
     data = await gql(server, keys.write, ROUND_UPDATE, {"input": given})
     payload: dict[str, Any] = data["fundingRoundUpdate"]

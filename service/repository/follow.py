@@ -17,9 +17,9 @@ import asyncpg
 
 from service.changes.cursor import Position
 from service.config import Settings
+from service.db.listen import ChangeSignal
 from service.repository.changes import ChangeRow, read_changes
 from service.repository.db import Db
-from service.subscriptions.signal import ChangeSignal
 
 # Rows read at once; a follower with more to catch up on reads again at once.
 BATCH = 200

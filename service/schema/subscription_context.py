@@ -8,12 +8,16 @@ statement (as a query's is) and closed before the subscription waits again.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import asyncpg
 
 from service.config import Settings
 from service.repository.session import LazyDb
 from service.schema.context import Context, Loaders
-from service.subscriptions.signal import ChangeSignal
+
+if TYPE_CHECKING:
+    from service.db.listen import ChangeSignal
 
 
 class SubscriptionContext(Context):

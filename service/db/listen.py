@@ -60,8 +60,8 @@ class ChangeSignal:
         woken, self._wake = self._wake, asyncio.Event()
         woken.set()
 
-    def _heard(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
-        if payload.isdigit():
+    def _heard(self, _conn: Any, _pid: int, _channel: str, payload: object) -> None:
+        if isinstance(payload, str) and payload.isdigit():
             self.latest_txid = max(self.latest_txid, int(payload))
         self._wake_all()
 
