@@ -390,6 +390,8 @@ async def test_a_subscription_runs_in_graphiql_over_the_websocket(migrated_url: 
             await page.keyboard.press("Control+A")
             await page.keyboard.press("Delete")
             await page.keyboard.insert_text(document)
+            sockets: list[str] = []
+            page.on("websocket", lambda socket: sockets.append(socket.url))
             await page.wait_for_function(
                 "(cm => cm.operations?.length === 1 && cm.operationName === null)"
                 "(document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror)"
@@ -402,5 +404,6 @@ async def test_a_subscription_runs_in_graphiql_over_the_websocket(migrated_url: 
             response = await editor_value(page, ".graphiql-response")
 
     assert json.loads(response)["data"]["changes"]["entityType"] == "Organization"
+    assert sockets == [base_url.replace("http://", "ws://") + "/graphql"]
     assert errors == []
     assert [u for u in requests if not u.startswith(f"{base_url}/")] == []
