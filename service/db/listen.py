@@ -30,8 +30,10 @@ PROBE_S = 15.0
 
 
 class ChangeSignal:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, concurrent_reads: int = 4) -> None:
         self._dsn = asyncpg_dsn(url)
+        # How many of the woken subscribers read the feed at once (each on a pooled connection).
+        self.reads = asyncio.Semaphore(max(1, concurrent_reads))
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         # The greatest transaction heard of: a subscriber whose feed has not reached it yet

@@ -15,7 +15,10 @@ from collections.abc import Sequence
 import asyncpg
 
 from service.config import Settings
+from service.db.listen import ChangeSignal
+from service.db.pool import Connection
 from service.repository.changes import ChangeRow
+from service.repository.follow import reading
 
 TABLE = "funding_round"
 VISIBLE = ("ANNOUNCED", "CLOSED")
@@ -48,12 +51,15 @@ WHERE g.status_after = ANY($2::text[])
 
 
 async def announcing(
-    pool: asyncpg.Pool, settings: Settings, rows: Sequence[ChangeRow]
+    pool: asyncpg.Pool, settings: Settings, signal: ChangeSignal, rows: Sequence[ChangeRow]
 ) -> list[ChangeRow]:
     """Those of ``rows`` (funding-round changes) that announce their round, in feed order."""
     ids = [r.position.id for r in rows if r.table == TABLE]
     if not ids:
         return []
-    async with pool.acquire(timeout=settings.pool_acquire_timeout_ms / 1000) as conn:
-        found = {r["id"] for r in await conn.fetch(ANNOUNCING_SQL, ids, list(VISIBLE))}
+
+    async def work(conn: Connection) -> set[int]:
+        return {r["id"] for r in await conn.fetch(ANNOUNCING_SQL, ids, list(VISIBLE))}
+
+    found = await reading(pool, settings, signal, work)
     return [r for r in rows if r.position.id in found]

@@ -91,7 +91,7 @@ async def _announcement_stream(
 ) -> AsyncIterator[FundingRoundAnnouncement]:
     pool, settings = context.pool, context.settings
     async for rows in follow(pool, settings, context.signal, position, [TABLE]):
-        for row in await announcing(pool, settings, rows):
+        for row in await announcing(pool, settings, context.signal, rows):
             assert row.row_id is not None  # inserts and updates name their row
             yield FundingRoundAnnouncement(
                 cursor=encode_cursor(row.position), recorded_at=row.at, round_id=row.row_id

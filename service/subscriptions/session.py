@@ -72,7 +72,8 @@ class Subscriptions:
     def signal(self, database_url: str) -> ChangeSignal:
         """The process's LISTEN connection, opened by the first subscription."""
         if self._signal is None:
-            self._signal = ChangeSignal(database_url)
+            # Half the pool at most, leaving the rest to queries and mutations.
+            self._signal = ChangeSignal(database_url, self.settings.pool_max_size // 2)
             self._signal.start()
         return self._signal
 
