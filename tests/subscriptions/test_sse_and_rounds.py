@@ -136,3 +136,18 @@ async def test_a_round_is_announced_once(
     assert second["fundingRound"]["id"] == closed_at_once["id"]
     assert second["fundingRound"]["status"] == "CLOSED"
     assert first["cursor"] != second["cursor"]
+
+
+async def test_a_subscription_sent_as_a_plain_request_is_refused(
+    servers: tuple[Server, Server], keys: Keys
+) -> None:
+    async with httpx.AsyncClient(base_url=servers[0].base, timeout=30) as client:
+        response = await client.post(
+            "/graphql",
+            json={"query": CHANGES},
+            headers={"authorization": f"Bearer {keys.read}"},
+        )
+    assert response.status_code == 200
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert "text/event-stream" in error["message"]
