@@ -71,7 +71,7 @@ async def conn(sub_url: str) -> AsyncIterator[asyncpg.Connection]:
     await connection.close()
 
 
-async def _wait_until_ready(server: Server) -> None:
+async def wait_until_ready(server: Server) -> None:
     async with httpx.AsyncClient(base_url=server.base, timeout=2) as client:
         for _ in range(600):
             if server.process.poll() is not None:
@@ -85,7 +85,8 @@ async def _wait_until_ready(server: Server) -> None:
     raise AssertionError("the server did not become ready")
 
 
-def _start(url: str) -> Server:
+def start(url: str, **settings: str) -> Server:
+    """A server process on ``url``; ``settings`` are further ``STAKEGRAPH_*`` variables."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STAKEGRAPH_")}
     env.update(
@@ -98,6 +99,7 @@ def _start(url: str) -> Server:
         # the safety re-read would hide a notification that never came.
         STAKEGRAPH_SUBSCRIPTION_IDLE_POLL_MS="3600000",
     )
+    env.update({f"STAKEGRAPH_{name.upper()}": value for name, value in settings.items()})
     command = [
         sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
@@ -106,7 +108,7 @@ def _start(url: str) -> Server:
     return Server(f"http://127.0.0.1:{port}", process)
 
 
-def _stop(server: Server) -> None:
+def stop(server: Server) -> None:
     server.process.terminate()
     try:
         server.process.wait(timeout=30)
@@ -117,11 +119,11 @@ def _stop(server: Server) -> None:
 
 @pytest.fixture(scope="module")
 async def servers(sub_url: str) -> AsyncIterator[tuple[Server, Server]]:
-    started = [_start(sub_url), _start(sub_url)]
+    started = [start(sub_url), start(sub_url)]
     try:
         for server in started:
-            await _wait_until_ready(server)
+            await wait_until_ready(server)
         yield started[0], started[1]
     finally:
         for server in started:
-            _stop(server)
+            stop(server)
