@@ -90,7 +90,12 @@ class Connection:
                     await task
 
     async def _receive(self) -> dict[str, Any]:
-        text = await self.websocket.receive_text()
+        received = await self.websocket.receive()
+        if received["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(received.get("code", 1000))
+        text = received.get("text")
+        if not isinstance(text, str):  # the protocol's messages are text frames
+            raise _Close(BAD_MESSAGE, "Invalid message received")
         if len(text) > self.settings.max_body_bytes:
             raise _Close(BAD_MESSAGE, "Message too large")
         try:

@@ -16,7 +16,7 @@ from tests.subscriptions.conftest import Server
 # How long a test waits for an expected message before it fails. The feed lists a change only
 # once every older transaction of the cluster has ended (other databases' too), so a busy
 # machine can hold it back for a while.
-PATIENCE = 120.0
+PATIENCE = 300.0
 
 CHANGES = """subscription($after: String, $types: [String!]) {
   changes(after: $after, types: $types) { cursor entityType id key operation version }

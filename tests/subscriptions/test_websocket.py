@@ -166,3 +166,14 @@ async def test_a_lost_listen_connection_is_opened_again(
         version = await describe(writer, keys, conn, "megvii", "after the loss")
         change = (await socket.next("1"))["changes"]
         assert (change["key"], change["version"]) == ("megvii", version)
+
+
+async def test_a_malformed_message_closes_with_4400(
+    servers: tuple[Server, Server], keys: Keys
+) -> None:
+    for bad in ("not json", "[1]", '{"type": 3}', b"\x00binary"):
+        async with opened(servers[0], keys.read) as socket:
+            await socket.ws.send(bad)
+            with pytest.raises(ConnectionClosed) as closed:
+                await socket.receive()
+        assert _code(closed.value) == 4400, bad
