@@ -25,6 +25,8 @@ from service.rest.api import rest_router
 from service.rest.imports import router as import_router
 from service.schema import build_schema
 from service.schema.context import Context
+from service.subscriptions.asgi import SubscriptionGateway
+from service.subscriptions.session import Subscriptions
 from service.telemetry.logs import quiet_user_errors
 from service.webhooks.runner import delivering
 
@@ -51,6 +53,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
                     await stack.enter_async_context(delivering(url, settings))
                 yield
         finally:
+            await subscriptions.close()
             await app.state.pool.close()
 
     app = FastAPI(
@@ -73,20 +76,25 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
 
     schema = build_schema(settings)
     check_trusted_documents(schema._schema, settings)
+    # One set of buckets for GraphQL, subscriptions, the REST reads and the bulk routes alike.
+    throttle = Throttle(settings)
+    app.state.throttle = throttle
+    subscriptions = Subscriptions(schema, settings, throttle)
     router: GraphiQLRouter[Context, None] = GraphiQLRouter(
         schema,
         context_getter=get_context,
         graphql_ide="graphiql" if graphiql_enabled(settings) else None,
+        # The subscription transports are service/subscriptions', in front of the router.
+        subscription_protocols=(),
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(import_router)
     app.include_router(rest_router(schema, settings))
     # Every GraphQL request over HTTP is answered by the gateway; GraphiQL's page and assets
     # are the router's.
-    # One set of buckets for GraphQL, the REST reads and the bulk routes alike.
-    throttle = Throttle(settings)
-    app.state.throttle = throttle
     app.add_middleware(GraphQLGateway, schema=schema, settings=settings, throttle=throttle)
+    # Subscriptions, over websockets and server-sent events, are served in front of it.
+    app.add_middleware(SubscriptionGateway, subscriptions=subscriptions)
     app.include_router(metrics_router(settings))
     # The request id is known to everything that logs for the request.
     app.add_middleware(RequestObserver, settings=settings)

@@ -76,6 +76,18 @@ class Settings(BaseSettings):
         "`production`. Mutations always need a `write` key.",
     )
 
+    # -- subscriptions (docs/subscriptions.md) --
+    # Open subscriptions one websocket may hold, and one process may serve in all.
+    subscriptions_per_connection: int = 20
+    subscriptions_per_process: int = 1_000
+    # A subscriber told of a change its feed does not list yet (an older transaction of the
+    # cluster still runs) reads again this often until it does.
+    subscription_poll_ms: int = 250
+    # Otherwise it reads again after this long without a notification, in case one was lost.
+    subscription_idle_poll_ms: int = 30_000
+    # A websocket's `connection_init` must arrive this soon after it opens.
+    subscription_init_timeout_ms: int = 3_000
+
     # -- browsers and GraphQL clients (docs/frontends.md) --
     cors_origins: Annotated[list[str] | None, NoDecode] = Field(
         default=None,

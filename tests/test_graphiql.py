@@ -376,3 +376,34 @@ async def test_operations_open_as_tabs_and_from_the_examples_panel(
     assert "fragment OrgName on Organization { name }" in query
     assert errors == []
     assert [u for u in requests if not u.startswith(f"{base_url}/")] == []
+
+
+@pytest.mark.usefixtures("browser_available")
+async def test_a_subscription_runs_in_graphiql_over_the_websocket(migrated_url: str) -> None:
+    from playwright.async_api import expect
+
+    # The feed's first changes are the loaded dataset's, there as soon as it subscribes.
+    document = 'subscription { changes(types: ["Organization"]) { entityType operation } }'
+    with serve(create_app(database_url=migrated_url)) as base_url:
+        async with graphiql_page(base_url) as (page, requests, errors):
+            await page.locator(".graphiql-query-editor .CodeMirror").click()
+            await page.keyboard.press("Control+A")
+            await page.keyboard.press("Delete")
+            await page.keyboard.insert_text(document)
+            sockets: list[str] = []
+            page.on("websocket", lambda socket: sockets.append(socket.url))
+            await page.wait_for_function(
+                "(cm => cm.operations?.length === 1 && cm.operationName === null)"
+                "(document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror)"
+            )
+            await page.keyboard.press("Control+Enter")
+            # The feed waits for older transactions of the whole cluster: give it time.
+            await expect(page.locator(".graphiql-response")).to_contain_text(
+                "Organization", timeout=120_000
+            )
+            response = await editor_value(page, ".graphiql-response")
+
+    assert json.loads(response)["data"]["changes"]["entityType"] == "Organization"
+    assert sockets == [base_url.replace("http://", "ws://") + "/graphql"]
+    assert errors == []
+    assert [u for u in requests if not u.startswith(f"{base_url}/")] == []

@@ -32,7 +32,7 @@ The figures (docs/entities.md):
 * exits: the live exits of live investments it made or that were made in its live rounds.
 
 Revision ID: 0023_organization_summary
-Revises: 0021_webhooks
+Revises: 0022_change_notify
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023_organization_summary"
-down_revision: str | None = "0021_webhooks"
+down_revision: str | None = "0022_change_notify"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -28,6 +28,7 @@ from service.gateway.body import check_text, decode_json, read_limited
 from service.gateway.cost import check_cost
 from service.gateway.document import Documents, choose_operation
 from service.gateway.errors import (
+    BAD_REQUEST,
     BAD_USER_INPUT,
     METHOD_NOT_ALLOWED,
     SERVICE_UNAVAILABLE,
@@ -170,6 +171,12 @@ class GraphQLGateway:
             await self.persisted.register(source.register, query)
         header_as_of = as_of_header.header_as_of(request.headers)
         definition = choose_operation(document, name)
+        if definition.operation == OperationType.SUBSCRIPTION:
+            raise Refusal(
+                BAD_REQUEST,
+                "Subscriptions are served over a websocket (graphql-transport-ws) or as "
+                "server-sent events (Accept: text/event-stream); see docs/subscriptions.md.",
+            )
         if request.method == "GET" and definition.operation != OperationType.QUERY:
             raise bad_request("Mutations are sent with POST.", status=405, code=METHOD_NOT_ALLOWED)
         state = request.app.state

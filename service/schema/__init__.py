@@ -11,6 +11,7 @@ from service.schema.mutation_fields import Mutation as EntityMutation
 from service.schema.prepared import PreparedDocument
 from service.schema.query import Query as ReadQuery
 from service.schema.search import SearchQuery
+from service.schema.subscriptions import Subscription
 from service.schema.webhooks import WebhookMutation, WebhookQuery
 
 
@@ -34,5 +35,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[PreparedDocument, SafeErrors],
     )

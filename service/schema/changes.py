@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from service.changes.cursor import START, CursorError, decode_cursor, encode_cursor
+from service.changes.cursor import START, CursorError, Position, decode_cursor, encode_cursor
 from service.changes.operations import ChangeOperation
 from service.ids import encode_id
 from service.repository.changes import ChangeRow, read_changes
@@ -81,7 +81,7 @@ class ChangePage:
     )
 
 
-def _change(row: ChangeRow) -> Change:
+def change_node(row: ChangeRow) -> Change:
     type_name = TYPE_OF_TABLE.get(row.table, row.table)
     global_id = (
         strawberry.ID(encode_id(type_name, row.row_id))
@@ -112,6 +112,25 @@ def _change(row: ChangeRow) -> Change:
     )
 
 
+def tables_of(types: list[str] | None) -> list[str] | None:
+    """The tables of the entity types named (all when None); unknown names are refused."""
+    if types is None:
+        return None
+    unknown = sorted(set(types) - TABLE_OF_TYPE.keys())
+    if unknown:
+        known = ", ".join(sorted(TABLE_OF_TYPE))
+        raise user_error(f"Unknown types {', '.join(unknown)}; the types are {known}.")
+    return [TABLE_OF_TYPE[name] for name in types]
+
+
+def position_of(after: str | None) -> Position:
+    """The feed position a cursor names (the start for None); a bad cursor is refused."""
+    try:
+        return START if after is None else decode_cursor(after)
+    except CursorError as exc:
+        raise user_error(str(exc)) from exc
+
+
 async def _changes(
     info: Info,
     after: Annotated[
@@ -129,22 +148,13 @@ async def _changes(
 ) -> ChangePage:
     if not 1 <= first <= MAX_CHANGES:
         raise user_error(f"`first` must be between 1 and {MAX_CHANGES}, not {first}.")
-    try:
-        position = START if after is None else decode_cursor(after)
-    except CursorError as exc:
-        raise user_error(str(exc)) from exc
-    tables: list[str] | None = None
-    if types is not None:
-        unknown = sorted(set(types) - TABLE_OF_TYPE.keys())
-        if unknown:
-            known = ", ".join(sorted(TABLE_OF_TYPE))
-            raise user_error(f"Unknown types {', '.join(unknown)}; the types are {known}.")
-        tables = [TABLE_OF_TYPE[name] for name in types]
+    position = position_of(after)
+    tables = tables_of(types)
     rows = await read_changes(info.context.db, position, tables, first + 1)
     page = rows[:first]
     end = page[-1].position if page else position
     return ChangePage(
-        nodes=[_change(r) for r in page],
+        nodes=[change_node(r) for r in page],
         end_cursor=encode_cursor(end),
         has_more=len(rows) > first,
     )
