@@ -71,7 +71,10 @@ async def _dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
             # log, whose order follows the load's concurrent writers.
             if table.name == "audit_log":
                 continue
-            order = ", ".join(column.name for column in table.primary_key.columns)
+            # Tables without a primary key (the analytics rollups) by every column.
+            order = ", ".join(column.name for column in table.primary_key.columns) or ", ".join(
+                str(position) for position in range(1, len(table.columns) + 1)
+            )
             rows = await conn.fetch(f"SELECT * FROM {table.name} ORDER BY {order}")
             dump[table.name] = [
                 tuple(value for name, value in row.items() if name != "recorded_at") for row in rows
