@@ -62,10 +62,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "DROP INDEX ix_funding_round_consideration_kinds",
     ),
     "kinds triggers": TRIGGERS,
-    # Migration 0025's rollups: the refresh's last step made a no-op, the organization trigger
-    # dropped (the values of 0011 are still kept).
+    # Migration 0025's rollups: the refresh's last step made a no-op (deferred or not), the
+    # organization trigger dropped (the values of 0011 are still kept).
     "rollups of 0025": (
-        "CREATE OR REPLACE FUNCTION sg_usd_cells_refresh(rounds bigint[]) RETURNS void "
+        "CREATE OR REPLACE FUNCTION sg_usd_cells_refresh_now(rounds bigint[]) RETURNS void "
         "LANGUAGE plpgsql AS $fn$ BEGIN END $fn$",
         "DROP TRIGGER sg_usd_cells_update ON organization",
     ),

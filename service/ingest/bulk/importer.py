@@ -801,6 +801,8 @@ async def _run(
     try:
         async with conn.transaction():
             await importer.start()
+            # The analytics rollups once at the end, not after every statement (0027).
+            await conn.execute("SELECT set_config('stakegraph.rollups', 'deferred', true)")
             await read(importer)
             importer.lap("reading")
             await importer.check()
@@ -814,6 +816,7 @@ async def _run(
             importer.lap("writing")
             if importer.report.error_count != errors_before_writing:
                 raise _Rollback
+            await conn.execute("SELECT sg_usd_cells_flush()")
             await importer.finish()
             await importer.drop()
             importer.report.imported = True

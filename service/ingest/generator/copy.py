@@ -137,6 +137,8 @@ async def write_dataset(
     async with conn.transaction():
         # A bulk load: losing it to a crash just means running it again.
         await conn.execute("SET LOCAL synchronous_commit = off")
+        # The analytics rollups once at the end, not after every COPY (migration 0027).
+        await conn.execute("SELECT set_config('stakegraph.rollups', 'deferred', true)")
         await lock_tables(conn)
         credit_type_ids = await upsert_credit_types(conn)
         ds = build(await id_bases(conn), credit_type_ids)
@@ -144,6 +146,7 @@ async def write_dataset(
         await upsert_fx_rates(conn, ds.fx_rates)
         await copy_tables(conn, ds, progress)
         await advance_sequences(conn, ds)
+        await conn.execute("SELECT sg_usd_cells_flush()")
     progress.phase("analyzing")
     await conn.execute("ANALYZE " + ", ".join(("credit_type", "fx_rate", *TABLE_NAMES)))
     return ds
