@@ -281,7 +281,9 @@ async def _bench_key(url: str) -> str:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         info, secret = await create_key(conn, "bench", Scope.READ)
-        await set_own_quota(conn, str(info.id), Quota(capacity=10**12, restore=10**11))
+        await set_own_quota(
+            conn, str(info.id), Quota(capacity=2_000_000_000, restore=1_000_000_000)
+        )
         return secret
     finally:
         await conn.close()
