@@ -13,7 +13,6 @@ from typing import Any
 import asyncpg
 import strawberry
 from graphql import GraphQLError, OperationType
-from graphql.execution.values import get_variable_values
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -24,8 +23,8 @@ from service.compiler.plan import Compiler
 from service.config import Settings
 from service.faults import UNAVAILABLE_ERRORS
 from service.gateway import access, as_of_header, execute
+from service.gateway.admission import admit
 from service.gateway.body import check_text, decode_json, read_limited
-from service.gateway.cost import check_cost
 from service.gateway.document import Documents, choose_operation
 from service.gateway.errors import (
     BAD_REQUEST,
@@ -39,10 +38,8 @@ from service.gateway.errors import (
 )
 from service.gateway.guard import refusal_outcome, timed_out, unexpected
 from service.gateway.http_cache import mark_get
-from service.gateway.inputs import check_inputs
 from service.gateway.persisted import ID_FIELDS, PersistedDocuments
 from service.gateway.pricing import Pricing, Ticket, data_of, with_extensions
-from service.gateway.production import suggestions_enabled
 from service.gateway.responses import (
     JSON,
     encode,
@@ -182,24 +179,12 @@ class GraphQLGateway:
         state = request.app.state
         try:
             principal, keyed = await self._principal(request)
-            access.authorize(
-                principal, keyed, definition, document.fragments, self.settings.reads_are_public
-            )
         except AuthError as exc:
             raise Refusal(exc.code, exc.message, status=exc.http_status) from None
-        check_inputs(document, definition, variables, self.settings)
-        coerced = get_variable_values(
-            self.schema._schema,
-            definition.variable_definitions or (),
-            variables,
-            hide_suggestions=not suggestions_enabled(self.settings),
+        admitted = admit(
+            self.schema._schema, self.settings, principal, keyed, document, definition, variables
         )
-        if isinstance(coerced, list):
-            first = coerced[0]
-            raise Refusal(BAD_USER_INPUT, first.message)
-        cost = check_cost(
-            self.schema._schema, definition, document.fragments, variables, self.settings
-        )
+        coerced, cost = admitted.coerced, admitted.cost
         note(
             operation=definition.name.value if definition.name else None,
             operation_type=definition.operation.value,

@@ -17,20 +17,16 @@ from typing import Any
 import asyncpg
 import strawberry
 from graphql import GraphQLError, OperationType
-from graphql.execution.values import get_variable_values
 from starlette.types import Scope
 from strawberry.types.execution import PreExecutionError
 
 from service.auth.keys import ANONYMOUS, AuthError, Principal, authenticate, bearer_token
 from service.config import Settings
 from service.db.listen import ChangeSignal
-from service.gateway import access
-from service.gateway.cost import check_cost
+from service.gateway.admission import admit
 from service.gateway.document import Document, Documents, choose_operation
-from service.gateway.errors import BAD_REQUEST, BAD_USER_INPUT, Refusal, bad_request
-from service.gateway.inputs import check_inputs
+from service.gateway.errors import BAD_REQUEST, Refusal, bad_request
 from service.gateway.persisted import PersistedDocuments
-from service.gateway.production import suggestions_enabled
 from service.gateway.throttle import Throttle
 from service.schema.errors import SafeErrors, _unexpected
 from service.schema.subscription_context import SubscriptionContext
@@ -144,24 +140,9 @@ class Subscriptions:
                 f"Only subscriptions are served here; send a {definition.operation.value} as an "
                 "HTTP POST to /graphql.",
             )
-        try:
-            access.authorize(
-                principal, keyed, definition, document.fragments, self.settings.reads_are_public
-            )
-        except AuthError as exc:
-            raise Refusal(exc.code, exc.message, status=exc.http_status) from None
-        check_inputs(document, definition, variables, self.settings)
-        coerced = get_variable_values(
-            self.schema._schema,
-            definition.variable_definitions or (),
-            variables,
-            hide_suggestions=not suggestions_enabled(self.settings),
-        )
-        if isinstance(coerced, list):
-            raise Refusal(BAD_USER_INPUT, coerced[0].message)
-        cost = check_cost(
-            self.schema._schema, definition, document.fragments, variables, self.settings
-        )
+        cost = admit(
+            self.schema._schema, self.settings, principal, keyed, document, definition, variables
+        ).cost
         if self.throttle.enabled:
             quota = await self.throttle.quota(principal, pool)
             await self.throttle.charge(scope, principal, quota, cost.nodes)
