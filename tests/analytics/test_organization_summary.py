@@ -13,13 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 
-from service.db import migrate
 from service.db.tables import organization_summary
 from service.db.urls import asyncpg_dsn
 from tests.analytics.conftest import query_data
+from tests.analytics.markets import generated_market, serving
 from tests.analytics.test_values import Writer
 from tests.conftest import Api
 
@@ -30,17 +29,7 @@ COLUMNS = ", ".join(c.name for c in organization_summary.c)
 
 @pytest.fixture(scope="module")
 async def summary_url(empty_database_factory: Callable[[], Awaitable[str]]) -> str:
-    from service.ingest.article import seed_article
-    from service.ingest.generator import generate_into_database
-    from service.ingest.progress import Progress
-
-    url = await empty_database_factory()
-    await asyncio.to_thread(migrate.upgrade, url)
-    await seed_article(url)
-    await generate_into_database(
-        url, orgs=GENERATED_ORGS, seed=SEED, progress=Progress(enabled=False)
-    )
-    return url
+    return await generated_market(empty_database_factory, GENERATED_ORGS, SEED)
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +41,8 @@ async def conn(summary_url: str) -> AsyncIterator[asyncpg.Connection]:
 
 @pytest.fixture(scope="module")
 async def summary_api(summary_url: str) -> AsyncIterator[Api]:
-    from service.app import create_app
-
-    app = create_app(database_url=summary_url)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Api(app, client)
+    async with serving(summary_url) as api:
+        yield api
 
 
 class SummaryWriter(Writer):

@@ -12,11 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 
 from service.analytics.values import month_source, value_sources
-from service.db import migrate
 from service.db.tables import (
     usd_cell,
     usd_cell_month,
@@ -30,6 +28,7 @@ from service.db.tables import (
 )
 from service.db.urls import asyncpg_dsn
 from tests.analytics.conftest import query_data
+from tests.analytics.markets import generated_market, serving
 from tests.analytics.rollup_checks import assert_rollup_equals_rows
 from tests.conftest import Api
 
@@ -39,17 +38,7 @@ GENERATED_ORGS = 300
 
 @pytest.fixture(scope="module")
 async def market_url(empty_database_factory: Callable[[], Awaitable[str]]) -> str:
-    from service.ingest.article import seed_article
-    from service.ingest.generator import generate_into_database
-    from service.ingest.progress import Progress
-
-    url = await empty_database_factory()
-    await asyncio.to_thread(migrate.upgrade, url)
-    await seed_article(url)
-    await generate_into_database(
-        url, orgs=GENERATED_ORGS, seed=SEED, progress=Progress(enabled=False)
-    )
-    return url
+    return await generated_market(empty_database_factory, GENERATED_ORGS, SEED)
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +50,8 @@ async def conn(market_url: str) -> AsyncIterator[asyncpg.Connection]:
 
 @pytest.fixture(scope="module")
 async def market_api(market_url: str) -> AsyncIterator[Api]:
-    from service.app import create_app
-
-    app = create_app(database_url=market_url)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Api(app, client)
+    async with serving(market_url) as api:
+        yield api
 
 
 async def _ids(conn: asyncpg.Connection, table: str, where: str = "true") -> list[int]:
