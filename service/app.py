@@ -8,6 +8,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from service.auth.cache import KeyCache
 from service.config import Settings, get_settings
 from service.db.pool import create_pool
 from service.db.server import resolve_database_url
@@ -47,6 +48,11 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             connect_timeout_s=settings.connect_timeout_ms / 1000,
             max_waiting=settings.pool_max_waiting,
         )
+        keys = KeyCache(url, settings.key_cache_seconds, settings.key_cache_entries)
+        # A changed key's own quota is read again at once, like the key itself.
+        keys.on_change.append(throttle.quotas.forget)
+        app.state.keys = keys
+        await keys.start()
         try:
             async with AsyncExitStack() as stack:
                 if settings.webhook_deliverer == "in-process":
@@ -54,6 +60,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
                 yield
         finally:
             await subscriptions.close()
+            await keys.close()
             await app.state.pool.close()
 
     app = FastAPI(

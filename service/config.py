@@ -132,6 +132,10 @@ class Settings(BaseSettings):
     # Rate limits: a leaky bucket of query-cost points per API key, and per client address for
     # requests without one. Capacity is the burst, restore the points regained per second.
     rate_limit: bool = True
+    # Verified API keys are remembered per worker this long (0: looked up on every request),
+    # and only while the worker hears the database's notifications of key changes.
+    key_cache_seconds: float = 30.0
+    key_cache_entries: int = 10_000
     # Addresses (or CIDR networks), comma-separated, of proxies whose X-Forwarded-For is
     # believed; the client is the last address before the first untrusted hop.
     trusted_proxies: str = ""

@@ -32,6 +32,47 @@ WRITE_SEARCH_PATH = "public"
 APPLICATION_NAME = "stakegraph"
 
 
+class ServiceConnection(asyncpg.Connection):
+    """A pooled connection that knows whether its borrower left session state behind.
+
+    asyncpg resets every connection it takes back (``RESET ALL``, ``UNLISTEN *``, advisory
+    locks, cursors): one more round trip per borrowing. A borrower that ran only plain
+    statements outside a transaction (a compiled read, a key lookup) changed nothing a reset
+    would undo, says so with ``mark_stateless``, and the pool skips the reset for it.
+    """
+
+    __slots__ = ("_sg_stateless",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sg_stateless = False
+
+    def mark_stateless(self) -> None:
+        """This borrowing ran no SET, LISTEN, cursor, lock or transaction: no reset needed."""
+        self._sg_stateless = not self.is_in_transaction()
+
+    def take_stateless(self) -> bool:
+        stateless, self._sg_stateless = self._sg_stateless, False
+        return stateless
+
+
+async def _reset(conn: asyncpg.Connection) -> None:
+    """What asyncpg's own reset does, unless the borrower marked the connection stateless.
+    (asyncpg has already rolled back any open transaction before calling this.)"""
+    if isinstance(conn, ServiceConnection) and conn.take_stateless():
+        return
+    query = conn.get_reset_query()
+    if query:
+        await conn.execute(query)
+
+
+def mark_stateless(conn: Any) -> None:
+    """Marks a borrowed connection (or its pool proxy) as left without session state."""
+    mark = getattr(conn, "mark_stateless", None)
+    if mark is not None:
+        mark()
+
+
 class PoolFull(TimeoutError):
     """Too many requests are already waiting for a connection: refused at once, not queued."""
 
@@ -108,8 +149,9 @@ async def create_pool(
         max_queries=50_000,
         max_inactive_connection_lifetime=300.0,
         loop=None,
-        connection_class=asyncpg.Connection,
+        connection_class=ServiceConnection,
         record_class=asyncpg.Record,
+        reset=_reset,
         max_waiting=max_waiting,
         timeout=connect_timeout_s,
         server_settings=server_settings,

@@ -9,7 +9,7 @@ once, then validation. Documents are cached by a digest of their text and weighe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
@@ -55,6 +55,9 @@ class Document:
     node: DocumentNode
     operations: tuple[OperationDefinitionNode, ...]
     fragments: dict[str, FragmentDefinitionNode]
+    # What is measured of the document's own text once, for every request that sends it
+    # again (gateway/inputs.py), by operation.
+    measured: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass

@@ -17,12 +17,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from service.auth.keys import AuthError
+from service.auth.keys import ANONYMOUS, AuthError, Principal, authenticate, bearer_token
 from service.caching import digest
 from service.compiler.plan import Compiler
 from service.config import Settings
+from service.db.pool import mark_stateless
 from service.faults import UNAVAILABLE_ERRORS
 from service.gateway import access, as_of_header, execute
+from service.gateway.access import authorization_header
 from service.gateway.admission import admit
 from service.gateway.body import check_text, decode_json, read_limited
 from service.gateway.document import Documents, choose_operation
@@ -238,12 +240,20 @@ class GraphQLGateway:
         return mark_get(response, cacheable=cacheable, max_age_s=self.settings.get_max_age_s)
 
     async def _principal(self, request: Request) -> tuple[Any, bool]:
-        pool = request.app.state.pool
-        if "authorization" not in request.headers:
-            return await access.principal_of(request.headers, None)
+        state = request.app.state
+        token = bearer_token(authorization_header(request.headers))
+        if token is None:
+            return ANONYMOUS, False
+
+        async def lookup() -> Principal:
+            timeout = self.settings.pool_acquire_timeout_ms / 1000
+            async with state.pool.acquire(timeout=timeout) as conn:
+                principal = await authenticate(conn, token)
+                mark_stateless(conn)
+                return principal
+
         try:
-            async with pool.acquire(timeout=self.settings.pool_acquire_timeout_ms / 1000) as conn:
-                return await access.principal_of(request.headers, conn)
+            return await state.keys.principal(token, lookup), True
         except UNAVAILABLE_ERRORS as exc:
             log.warning("database unavailable: %r", exc)
             raise _unavailable() from None

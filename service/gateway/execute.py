@@ -24,7 +24,7 @@ from strawberry.types import ExecutionResult as StrawberryResult
 from service.auth.keys import Principal
 from service.compiler.plan import Compiler, answer
 from service.config import Settings
-from service.db.pool import read_transaction
+from service.db.pool import mark_stateless, read_transaction
 from service.gateway.document import Document
 from service.mutations import idempotency
 from service.repository.session import LazyDb
@@ -75,7 +75,9 @@ async def compiled(
     acquire = settings.pool_acquire_timeout_ms / 1000
     if operation.as_of is None:
         async with pool.acquire(timeout=acquire) as conn:
-            return await answer(conn, plan, arguments)
+            body = await answer(conn, plan, arguments)
+            mark_stateless(conn)
+            return body
     async with read_transaction(
         pool,
         statement_timeout_ms=settings.statement_timeout_ms,

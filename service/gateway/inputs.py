@@ -9,7 +9,7 @@ before the statement timeout can help. So the fields set in argument objects, th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graphql import (
@@ -100,14 +100,24 @@ def _measure_value(value: Any, size: InputSize, in_filter: bool, depth: int) -> 
             stack.extend((child, level + 1) for child in item)
 
 
+def _literal_size(document: Document, operation: OperationDefinitionNode) -> InputSize:
+    """What the document's own text sets: measured once per cached document and operation."""
+    known: InputSize | None = document.measured.get(id(operation))
+    if known is None:
+        known = InputSize()
+        visitor = _Arguments(known)
+        visit(operation, visitor)
+        for fragment in document.fragments.values():
+            visit(fragment, visitor)
+        document.measured[id(operation)] = known
+    return known
+
+
 def measure_inputs(
     document: Document, operation: OperationDefinitionNode, variables: Mapping[str, Any]
 ) -> InputSize:
-    size = InputSize()
-    visitor = _Arguments(size)
-    visit(operation, visitor)
-    for fragment in document.fragments.values():
-        visit(fragment, visitor)
+    size = replace(_literal_size(document, operation))
+    size.filter_variables = set(size.filter_variables)
     for name, value in variables.items():
         _measure_value(value, size, name in size.filter_variables, 1)
     return size

@@ -33,6 +33,9 @@ class Quotas:
         self.settings = settings
         self._own: dict[int, tuple[Quota | None, float]] = {}
 
+    def forget(self) -> None:
+        self._own.clear()
+
     def cached(self, principal: Principal) -> Quota | None:
         """The quota when no database read is needed for it, else None."""
         if principal.key_id is None:
