@@ -53,5 +53,7 @@ def admit(
     )
     if isinstance(coerced, list):
         raise Refusal(BAD_USER_INPUT, coerced[0].message)
-    cost = check_cost(schema, definition, document.fragments, variables, settings)
+    cost = check_cost(
+        schema, definition, document.fragments, variables, settings, document.measured
+    )
     return Admitted(coerced, cost)

@@ -10,8 +10,10 @@ introspection by the size of what it returns. The sum must stay under the limit.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -22,8 +24,12 @@ from graphql import (
     GraphQLNamedType,
     GraphQLSchema,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValueNode,
+    VariableNode,
     get_named_type,
     introspection_from_schema,
     value_from_ast_untyped,
@@ -42,6 +48,9 @@ from service.gateway.errors import (
 from service.schema.costs import COST, FieldCost
 
 CONNECTION_SUFFIX = "Connection"
+# Costs remembered per operation of a cached document, and the longest variables' values kept.
+_MEMO_ENTRIES = 32
+_MEMO_SIGNATURE_BYTES = 512
 
 
 @dataclass
@@ -91,6 +100,8 @@ class _Walker:
         self.default_page = default_page
         self.max_page = max_page
         self.cost = Cost()
+        # The variables whose values the cost depends on (page sizes, analytics' counts).
+        self.consulted: set[str] = set()
 
     def _fields(
         self, selection_set: SelectionSetNode, parent: GraphQLNamedType, seen: frozenset[str]
@@ -111,10 +122,11 @@ class _Walker:
                 yield from self._fields(fragment.selection_set, target or parent, seen | {name})
 
     def _arguments(self, field: FieldNode) -> dict[str, Any]:
-        return {
-            argument.name.value: value_from_ast_untyped(argument.value, self.variables)
-            for argument in field.arguments or ()
-        }
+        arguments = {}
+        for argument in field.arguments or ():
+            self.consulted.update(_variables_in(argument.value))
+            arguments[argument.name.value] = value_from_ast_untyped(argument.value, self.variables)
+        return arguments
 
     def _page_size(self, arguments: Mapping[str, Any]) -> int:
         given = [isinstance(arguments.get(n), int) for n in ("first", "last")]
@@ -164,6 +176,36 @@ class _Walker:
             self.walk(field.selection_set, returned, size, depth + 1)
 
 
+def _variables_in(value: ValueNode) -> Iterator[str]:
+    if isinstance(value, VariableNode):
+        yield value.name.value
+    elif isinstance(value, ListValueNode):
+        for element in value.values:
+            yield from _variables_in(element)
+    elif isinstance(value, ObjectValueNode):
+        for entry in value.fields:
+            yield from _variables_in(entry.value)
+
+
+@dataclass
+class CostMemo:
+    """One operation's costs by the values of the variables they depend on: the walk visits
+    the same fields whatever the values, so which variables it reads is known after one."""
+
+    consulted: frozenset[str]
+    costs: dict[str, Cost] = dataclasses.field(default_factory=dict)
+
+
+def _signature(consulted: frozenset[str], variables: Mapping[str, Any]) -> str | None:
+    if not consulted:
+        return ""
+    try:
+        text = json.dumps([variables.get(name) for name in sorted(consulted)], sort_keys=True)
+    except (TypeError, ValueError):
+        return None
+    return text if len(text) <= _MEMO_SIGNATURE_BYTES else None
+
+
 def measure(
     schema: GraphQLSchema,
     operation: OperationDefinitionNode,
@@ -171,11 +213,25 @@ def measure(
     variables: Mapping[str, Any],
     default_page: int,
     max_page: int,
+    memo: dict[Any, Any] | None = None,
 ) -> Cost:
+    """The operation's cost; remembered in ``memo`` (a cached document's) by the values of the
+    variables it depends on, a few sets of values per operation."""
+    values = with_defaults(operation, variables)
+    known: CostMemo | None = None if memo is None else memo.get(("cost", id(operation)))
+    signature = None if known is None else _signature(known.consulted, values)
+    if known is not None and signature is not None and signature in known.costs:
+        return replace(known.costs[signature])
     root = schema.get_root_type(operation.operation)
-    walker = _Walker(schema, fragments, with_defaults(operation, variables), default_page, max_page)
+    walker = _Walker(schema, fragments, values, default_page, max_page)
     if root is not None:
         walker.walk(operation.selection_set, root, 1, 1)
+    if memo is not None:
+        if known is None:
+            known = memo[("cost", id(operation))] = CostMemo(frozenset(walker.consulted))
+            signature = _signature(known.consulted, values)
+        if signature is not None and len(known.costs) < _MEMO_ENTRIES:
+            known.costs[signature] = replace(walker.cost)
     return walker.cost
 
 
@@ -196,10 +252,17 @@ def check_cost(
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: Mapping[str, Any],
     settings: Settings,
+    memo: dict[Any, Any] | None = None,
 ) -> Cost:
     """The operation's cost, or the refusal of an operation over a limit."""
     cost = measure(
-        schema, operation, fragments, variables, settings.default_page_size, settings.max_page_size
+        schema,
+        operation,
+        fragments,
+        variables,
+        settings.default_page_size,
+        settings.max_page_size,
+        memo,
     )
     if cost.bad_page is not None:
         raise Refusal(BAD_USER_INPUT, cost.bad_page)

@@ -57,7 +57,7 @@ class Document:
     fragments: dict[str, FragmentDefinitionNode]
     # What is measured of the document's own text once, for every request that sends it
     # again (gateway/inputs.py), by operation.
-    measured: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
+    measured: dict[tuple[str, int], Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass

@@ -102,14 +102,14 @@ def _measure_value(value: Any, size: InputSize, in_filter: bool, depth: int) -> 
 
 def _literal_size(document: Document, operation: OperationDefinitionNode) -> InputSize:
     """What the document's own text sets: measured once per cached document and operation."""
-    known: InputSize | None = document.measured.get(id(operation))
+    known: InputSize | None = document.measured.get(("inputs", id(operation)))
     if known is None:
         known = InputSize()
         visitor = _Arguments(known)
         visit(operation, visitor)
         for fragment in document.fragments.values():
             visit(fragment, visitor)
-        document.measured[id(operation)] = known
+        document.measured[("inputs", id(operation))] = known
     return known
 
 
