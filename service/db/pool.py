@@ -199,12 +199,12 @@ async def read_transaction(
 ) -> AsyncIterator[Connection]:
     """A read-only, repeatable-read transaction: one consistent snapshot per request, of the
     current rows or (``as_of``) of the rows as recorded at that moment."""
-    async with (
-        pool.acquire(timeout=acquire_timeout_s) as conn,
-        conn.transaction(isolation="repeatable_read", readonly=True),
-    ):
-        await set_transaction_view(conn, statement_timeout_ms=statement_timeout_ms, as_of=as_of)
-        yield conn
+    async with pool.acquire(timeout=acquire_timeout_s) as conn:
+        async with conn.transaction(isolation="repeatable_read", readonly=True):
+            await set_transaction_view(conn, statement_timeout_ms=statement_timeout_ms, as_of=as_of)
+            yield conn
+        # Its settings were the transaction's own (set_config(..., true)) and ended with it.
+        mark_stateless(conn)
 
 
 async def begin_write(conn: Connection, *, statement_timeout_ms: int, key_id: int | None) -> None:
