@@ -54,13 +54,14 @@ class _Counter(_Walker):
         root = parent is self.schema.query_type or parent is self.schema.mutation_type
         for field, owner in self._select(selection_set, parent):
             name = field.name.value
+            # Leaves cost nothing: most fields are leaves, so their values are never gathered.
+            if field.selection_set is None:
+                continue
             key = field.alias.value if field.alias else name
             children = [v.get(key) for v in values if isinstance(v, dict)]
             if name.startswith("__"):
                 if root and name in ("__schema", "__type"):
                     self.cost.nodes += sum(_objects(c) for c in children)
-                continue
-            if field.selection_set is None:
                 continue
             if not isinstance(owner, GraphQLObjectType | GraphQLInterfaceType):
                 continue
