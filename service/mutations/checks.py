@@ -138,7 +138,9 @@ async def set_leads(db: Db, round_id: int, leads: list[tuple[str, int]], field: 
     organizations = sorted(pk for kind, pk in leads if kind == "Organization")
     people = sorted(pk for kind, pk in leads if kind == "Person")
     # IS TRUE: the other investor column is null, and null OR false is null.
-    leading = "(investor_id = ANY($2::bigint[]) OR investor_person_id = ANY($3::bigint[])) IS TRUE"
+    leading = (
+        "((investor_id = ANY($2::bigint[]) OR investor_person_id = ANY($3::bigint[])) IS TRUE)"
+    )
     await db.fetch_sql(
         f"UPDATE public.investment SET is_lead = {leading}, updated_at = now()"
         " WHERE round_id = $1 AND retired_at IS NULL"
