@@ -44,7 +44,8 @@ def _busiest(market: Market, count: int, *, as_investor: bool) -> list[str]:
         key = (
             inv["investor_id"] if as_investor else market.rounds[inv["round_id"]]["organization_id"]
         )
-        tally[key] += 1
+        if key is not None:  # an angel invests as a person: no organization to rank
+            tally[key] += 1
     ranked = sorted(tally, key=lambda k: (-tally[k], k))
     return [market.orgs[k]["slug"] for k in ranked[:count]]
 
@@ -451,7 +452,7 @@ def _portfolio_investors(market: Market) -> list[str]:
     for wanted in ("EXITED", "PARTIALLY_EXITED"):
         tally: dict[int, int] = defaultdict(int)
         for inv in market.investments.values():
-            if market.status(inv) == wanted:
+            if market.status(inv) == wanted and inv["investor_id"] is not None:
                 tally[inv["investor_id"]] += 1
         if tally:
             best = min(tally, key=lambda k: (-tally[k], k))

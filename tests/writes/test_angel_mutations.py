@@ -144,7 +144,9 @@ async def test_an_angel_investment_on_its_own_is_recorded(
         "SELECT i.id, i.investor_id, i.investor_person_id, i.recorded_by FROM investment i"
         " JOIN person p ON p.id = i.investor_person_id WHERE p.slug = 'bea-backer'"
     )
-    assert row is not None and row["investor_id"] is None and row["recorded_by"] is not None
+    assert row is not None
+    assert row["investor_id"] is None
+    assert row["recorded_by"] is not None
     audit = await conn.fetchrow(
         "SELECT after FROM audit_log WHERE table_name = 'investment' AND row_id = $1"
         " AND action = 'INSERT'",
@@ -157,7 +159,9 @@ async def test_an_angel_investment_on_its_own_is_recorded(
         "SELECT investor_id, committed_usd FROM usd_investment WHERE investment_id = $1",
         row["id"],
     )
-    assert kept is not None and kept["investor_id"] is None and kept["committed_usd"] == 50000
+    assert kept is not None
+    assert kept["investor_id"] is None
+    assert kept["committed_usd"] == 50000
 
     # Turned into an organization's investment: the old version stays in its history.
     fund = await _id(conn, "organization", "Organization", "tencent")
