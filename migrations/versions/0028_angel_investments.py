@@ -122,24 +122,32 @@ def upgrade() -> None:
     op.execute(_summary_compute(angels_counted=True))
 
 
+_HANGING = (
+    "consideration_component",
+    "investment_person",
+    "fund_investment",
+    "exit",
+    "claim_subject",
+)
+
+
 def downgrade() -> None:
     # Angel investments cannot exist without the column: they go, with what hangs off them.
-    # The retired ones too, so their history images must go first (they name the column).
-    angels = "SELECT id FROM investment WHERE investor_person_id IS NOT NULL"
-    for table, column in (
-        ("consideration_component", "investment_id"),
-        ("investment_person", "investment_id"),
-        ("fund_investment", "investment_id"),
-        ("exit", "investment_id"),
-        ("claim_subject", "investment_id"),
-    ):
-        op.execute(f"DELETE FROM {table} WHERE {column} IN ({angels})")
-    # History is append-only by trigger; a downgrade that drops the column rewrites it anyway.
-    op.execute("ALTER TABLE history.investment DISABLE TRIGGER USER")
-    op.execute("DELETE FROM history.investment WHERE investor_person_id IS NOT NULL")
-    op.execute("ALTER TABLE history.investment ENABLE TRIGGER USER")
     # Deleting them refreshed the kept values; without angels the old functions agree.
+    angels = "SELECT id FROM investment WHERE investor_person_id IS NOT NULL"
+    for table in _HANGING:
+        op.execute(f"DELETE FROM {table} WHERE investment_id IN ({angels})")
     op.execute("DELETE FROM investment WHERE investor_person_id IS NOT NULL")
+    # Their history images too (the deletes just added some): they name the column. History
+    # is append-only by trigger, which a downgrade that drops the column overrides.
+    imaged = "SELECT id FROM history.investment WHERE investor_person_id IS NOT NULL"
+    for table in (*_HANGING, "investment"):
+        op.execute(f"ALTER TABLE history.{table} DISABLE TRIGGER USER")
+    for table in _HANGING:
+        op.execute(f"DELETE FROM history.{table} WHERE investment_id IN ({imaged})")
+    op.execute("DELETE FROM history.investment WHERE investor_person_id IS NOT NULL")
+    for table in (*_HANGING, "investment"):
+        op.execute(f"ALTER TABLE history.{table} ENABLE TRIGGER USER")
     op.execute(_summary_compute(angels_counted=False))
     op.execute(_cells_refresh(angels_left_out=False))
     op.alter_column(
