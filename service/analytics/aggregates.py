@@ -15,7 +15,11 @@ Grouping rules:
   million, cloud credits 320-400 million). Rows with no known consideration form the group
   with no kind, with their whole amount.
 * By investor or lead flag, a round counts once in each group of an investor that joined it
-  (with the round's amount); rounds without investors form the group with no investor.
+  (with the round's amount); rounds without investors form the group with no investor. The
+  investors grouped by are organizations: angels (people) are left out of investor groupings,
+  so a round only angels joined falls in the group with no investor, and angel investments
+  are not counted when investments are grouped by investor. Grouped by lead flag alone, an
+  angel's investment counts like any other.
 
 Per group: how many rounds (or investments), the USD sum as a range, how many could not be
 valued (then they are in the count but not in the sum), and the smallest, largest and average
@@ -140,6 +144,8 @@ def _shape(unit: Unit, group_by: list[GroupBy]) -> rollups.Shape:
 def _sql(unit: Unit, group_by: list[GroupBy], order: AggregateOrder, filtered: bool) -> str:
     dims = set(group_by)
     by_investment = unit is Unit.INVESTMENTS or bool(dims & {GroupBy.INVESTOR, GroupBy.LEAD})
+    # Angels (investor_id null, a person instead) stay out of groupings by investor.
+    by_investor = GroupBy.INVESTOR in dims
     split = GroupBy.CONSIDERATION_KIND in dims
     keys: list[str] = []
     joins: list[str] = []
@@ -149,7 +155,8 @@ def _sql(unit: Unit, group_by: list[GroupBy], order: AggregateOrder, filtered: b
         base_amount = "v.raised_usd"
         base_estimated = "v.raised_estimated"
         if by_investment:
-            joins.append("LEFT JOIN v_investment i ON i.round_id = v.round_id")
+            organizations = " AND i.investor_id IS NOT NULL" if by_investor else ""
+            joins.append(f"LEFT JOIN v_investment i ON i.round_id = v.round_id{organizations}")
     else:
         source = "v_investment i JOIN v_round v ON v.round_id = i.round_id"
         unit_id = "i.investment_id"
@@ -198,9 +205,12 @@ def _sql(unit: Unit, group_by: list[GroupBy], order: AggregateOrder, filtered: b
     keys.append("i.is_lead" if GroupBy.LEAD in dims else "NULL::boolean")
     names = ["p_start", "p_precision", "round_type", "country", "kind", "investor_id", "is_lead"]
     key_list = ", ".join(names)
-    where = "true"
+    conditions = []
     if filtered and unit is Unit.INVESTMENTS:
-        where = "i.investment_id IN (SELECT id FROM ids)"
+        conditions.append("i.investment_id IN (SELECT id FROM ids)")
+    if by_investor and unit is Unit.INVESTMENTS:
+        conditions.append("i.investor_id IS NOT NULL")
+    where = " AND ".join(conditions) or "true"
     return f"""
 rows AS (
     SELECT {unit_id} AS unit_id,

@@ -411,7 +411,9 @@ async def dependencies(db: Db, startup: str, first: int) -> Dependencies:
                    AS restricted,
                r.announced_on
         FROM comp JOIN funding_round r ON r.id = comp.round_id
-        WHERE comp.provider_id IS NOT NULL OR comp.spend_restricted_to_id IS NOT NULL
+        -- Backers are organizations: an angel's own money is no platform dependency.
+        WHERE (comp.provider_id IS NOT NULL OR comp.spend_restricted_to_id IS NOT NULL)
+          AND comp.investor_id IS NOT NULL
     ),
     related AS (
         SELECT x.source_id AS platform_id, array_agg(x.id ORDER BY x.id) AS ids

@@ -105,7 +105,7 @@ CROSS JOIN LATERAL (
     UNION ALL
     (SELECT i.investor_id, i.id, false
      FROM funding_round r JOIN investment i ON i.round_id = r.id
-     WHERE r.organization_id = f.id
+     WHERE r.organization_id = f.id AND i.investor_id IS NOT NULL  -- angels are no organization
      ORDER BY i.id DESC LIMIT {FANOUT_CAP + 1})
 ) e
 ORDER BY f.id, e.investment_id

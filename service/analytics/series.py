@@ -241,6 +241,7 @@ deals AS (
                     false) AS estimated
     FROM certain c
     {{investments}}
+    WHERE i.investor_id IS NOT NULL  -- organizations only: angels are in no league table
     GROUP BY c.bucket, i.investor_id
 ),
 ranked AS (

@@ -392,7 +392,9 @@ investment = Table(
     _id(),
     *_key(),
     Column("round_id", BigInteger, ForeignKey("funding_round.id"), nullable=False),
-    Column("investor_id", BigInteger, ForeignKey("organization.id"), nullable=False),
+    # The investor: an organization, or a person investing as an angel (migration 0028).
+    Column("investor_id", BigInteger, ForeignKey("organization.id")),
+    Column("investor_person_id", BigInteger, ForeignKey("person.id")),
     Column("is_lead", Boolean, nullable=False, server_default=text("false")),
     *_money("committed"),
     *_share("stake"),
@@ -402,8 +404,11 @@ investment = Table(
     *_versioned(),
     # The kinds of its live consideration components (migration 0007 keeps it).
     derived_column("consideration_kinds", ARRAY(String(20)), server_default=text("'{}'")),
+    CheckConstraint("num_nonnulls(investor_id, investor_person_id) = 1", name="one_investor"),
     UniqueConstraint("round_id", "investor_id", name="uq_investment_round_investor"),
+    UniqueConstraint("round_id", "investor_person_id", name="uq_investment_round_investor_person"),
     Index("ix_investment_investor_id", "investor_id", "id"),
+    Index("ix_investment_investor_person", "investor_person_id", "id"),
     # An investor's portfolio in its default order (leads first), read in order (0005).
     Index("ix_investment_investor_lead", "investor_id", "is_lead", "id"),
     Index("ix_investment_round_lead", "round_id", "is_lead", "id"),
@@ -1124,7 +1129,8 @@ usd_investment = Table(
     metadata,
     Column("investment_id", BigInteger, primary_key=True),
     Column("round_id", BigInteger, nullable=False),
-    Column("investor_id", BigInteger, nullable=False),
+    # Null for an angel (a person): the kept values never group by the person.
+    Column("investor_id", BigInteger),
     Column("live", Boolean, nullable=False),
     Column("is_lead", Boolean, nullable=False),
     Column("committed_usd", _USD),

@@ -3,14 +3,40 @@ that a violation rolls everything back and comes back as user errors."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
-from service.mutations.writes import Rejected, UserError
+from service.mutations.writes import INVALID, REQUIRED, Rejected, UserError, reject
 from service.repository.db import Db
 
 NOT_A_WHOLE = "SHARES_CANNOT_MAKE_A_WHOLE"
 EXCEEDS_AMOUNT = "COMPONENTS_EXCEED_AMOUNT"
 LEAD_NOT_INVESTOR = "LEAD_NOT_AN_INVESTOR"
+
+
+def one_investor(columns: Mapping[str, Any], prefix: str = "") -> tuple[str, int]:
+    """A new investment's investor, ("Organization" | "Person", id): exactly one of
+    ``investor`` and ``investorPerson`` must be given (``prefix`` places the fields in a
+    nested input)."""
+    organization, person = columns.get("investor_id"), columns.get("investor_person_id")
+    if organization is not None and person is not None:
+        raise reject(
+            f"{prefix}investorPerson",
+            INVALID,
+            "Both `investor` and `investorPerson` are given: an investment has one investor, "
+            "an organization or a person investing as an angel. Give only one.",
+        )
+    if organization is not None:
+        return "Organization", int(organization)
+    if person is not None:
+        return "Person", int(person)
+    raise reject(
+        f"{prefix}investor",
+        REQUIRED,
+        "No investor is given: give `investor` (an organization's ID) or `investorPerson` "
+        "(the ID of a person investing as an angel).",
+    )
 
 
 async def check_investment(db: Db, investment_id: int, field: str = "consideration") -> None:
@@ -83,14 +109,21 @@ async def check_round(db: Db, round_id: int) -> None:
         raise Rejected(errors)
 
 
-async def set_leads(db: Db, round_id: int, lead_ids: list[int], field: str) -> None:
-    """Makes exactly ``lead_ids`` the round's leads; each must be one of its investors."""
+async def set_leads(db: Db, round_id: int, leads: list[tuple[str, int]], field: str) -> None:
+    """Makes exactly ``leads`` (("Organization" | "Person", id), organizations and angels) the
+    round's leads; each must be one of its investors."""
     rows = await db.fetch_sql(
-        "SELECT investor_id FROM public.investment WHERE round_id = $1 AND retired_at IS NULL",
+        "SELECT investor_id, investor_person_id FROM public.investment"
+        " WHERE round_id = $1 AND retired_at IS NULL",
         [round_id],
     )
-    investors = {r["investor_id"] for r in rows}
-    strangers = [i for i in lead_ids if i not in investors]
+    investors = {
+        ("Organization", r["investor_id"])
+        if r["investor_id"] is not None
+        else ("Person", r["investor_person_id"])
+        for r in rows
+    }
+    strangers = [lead for lead in leads if lead not in investors]
     if strangers:
         raise Rejected(
             [
@@ -102,10 +135,15 @@ async def set_leads(db: Db, round_id: int, lead_ids: list[int], field: str) -> N
                 )
             ]
         )
+    organizations = sorted(pk for kind, pk in leads if kind == "Organization")
+    people = sorted(pk for kind, pk in leads if kind == "Person")
+    # IS TRUE: the other investor column is null, and null OR false is null.
+    leading = (
+        "((investor_id = ANY($2::bigint[]) OR investor_person_id = ANY($3::bigint[])) IS TRUE)"
+    )
     await db.fetch_sql(
-        "UPDATE public.investment SET is_lead = (investor_id = ANY($2::bigint[])),"
-        " updated_at = now()"
+        f"UPDATE public.investment SET is_lead = {leading}, updated_at = now()"
         " WHERE round_id = $1 AND retired_at IS NULL"
-        " AND is_lead IS DISTINCT FROM (investor_id = ANY($2::bigint[]))",
-        [round_id, lead_ids],
+        f" AND is_lead IS DISTINCT FROM {leading}",
+        [round_id, organizations, people],
     )

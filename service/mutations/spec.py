@@ -183,6 +183,7 @@ SPECS: dict[str, EntitySpec] = {
             {
                 "round": ref("round_id", "FundingRound"),
                 "investor": ref("investor_id", ORG),
+                "investor_person": ref("investor_person_id", "Person"),
                 "is_lead": col("is_lead"),
                 "amount": _money("committed"),
                 "stake": Field("share", "stake"),

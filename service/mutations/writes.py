@@ -33,6 +33,13 @@ DUPLICATE = "DUPLICATE"
 REFERENCED = "REFERENCED"
 REQUIRED = "REQUIRED"
 
+# An investment's investor is an organization or a person (an angel), never both or neither.
+ONE_INVESTOR_RULE = "ck_investment_one_investor"
+ONE_INVESTOR_MESSAGE = (
+    "An investment has exactly one investor: an organization (`investor`) or a person "
+    "investing as an angel (`investorPerson`). Set one and clear the other."
+)
+
 
 @dataclass(frozen=True)
 class UserError:
@@ -209,6 +216,8 @@ def _constraint_error(exc: asyncpg.IntegrityConstraintViolationError) -> Rejecte
             DUPLICATE,
             f"A record with the same unique value exists, retired or not ({detail}).",
         )
+    if constraint == ONE_INVESTOR_RULE:
+        return reject("investor", INVALID, ONE_INVESTOR_MESSAGE)
     if isinstance(exc, asyncpg.ForeignKeyViolationError):
         if "currency" in constraint:
             return reject(None, INVALID, "Unknown currency: use an ISO 4217 code.")

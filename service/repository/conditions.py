@@ -179,3 +179,19 @@ def org_match(column: ColumnElement[Any]) -> Leaf:
         return column.in_(select(orgs.c.id).where(named).scalar_subquery())
 
     return leaf
+
+
+def person_match(column: ColumnElement[Any]) -> Leaf:
+    """People given by ids and/or slugs (``value`` = (ids, slugs)), as ``org_match``."""
+
+    def leaf(op: str, value: Any) -> ColumnElement[bool]:
+        ids, slugs = value
+        if not slugs:
+            return column.in_(ids) if ids else false()
+        people = t.person
+        named: ColumnElement[bool] = people.c.slug.in_(slugs)
+        if ids:
+            named = or_(people.c.id.in_(ids), named)
+        return column.in_(select(people.c.id).where(named).scalar_subquery())
+
+    return leaf

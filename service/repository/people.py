@@ -46,6 +46,9 @@ PERSON_FIELDS = m.TypeMap(
         "description": m.Value("description"),
         "roles": m.Rows("PersonRole", "person_id", ("id",)),
         "investments": m.children("InvestmentPerson", t.investment_person.c.person_id),
+        "angelInvestments": m.children(
+            "Investment", t.investment.c.investor_person_id, filtered=True
+        ),
         "events": m.Children(
             "Event", lambda parent, arguments: event_has_person(parent), lambda a: "event_person"
         ),

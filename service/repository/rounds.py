@@ -15,6 +15,7 @@ from service.repository.conditions import (
     boolean,
     eq_in,
     org_match,
+    person_match,
     recorded_since,
     sorted_date_range,
 )
@@ -54,6 +55,7 @@ def _investment_investee(op: str, value: Any) -> ColumnElement[bool]:
 INVESTMENT_LEAVES: dict[str, Leaf] = {
     "id": eq_in(t.investment.c.id),
     "investor": org_match(t.investment.c.investor_id),
+    "investorPerson": person_match(t.investment.c.investor_person_id),
     "organization": _investment_investee,
     "round": eq_in(t.investment.c.round_id),
     "isLead": boolean(t.investment.c.is_lead),
@@ -149,6 +151,7 @@ INVESTMENT_FIELDS = m.TypeMap(
         "stakeEstimated": m.Value("stake_estimated"),
         "description": m.Value("description"),
         "investor": m.ToOne("Organization", "investor_id"),
+        "investorPerson": m.ToOne("Person", "investor_person_id"),
         "organization": m.ToOne("Organization", "round_organization_id"),
         "round": m.ToOne("FundingRound", "round_id"),
         "consideration": m.Rows("ConsiderationComponent", "investment_id", ("position", "id")),

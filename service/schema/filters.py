@@ -141,6 +141,15 @@ class OrganizationMatch:
         return [("match", (_ids(self.ids, "Organization"), tuple(self.slugs or ())))]
 
 
+@strawberry.input(description="People given by global IDs and/or slugs (any of them).")
+class PersonMatch:
+    ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Global IDs.")
+    slugs: list[str] | None = strawberry.field(default=None, description="Slugs.")
+
+    def ops(self) -> list[tuple[str, Any]]:
+        return [("match", (_ids(self.ids, "Person"), tuple(self.slugs or ())))]
+
+
 @strawberry.input(description="A date range; either bound may be left open (bounds inclusive).")
 class DateRangeFilter:
     gte: dt.date | None = strawberry.field(default=None, description="On or after.")
@@ -267,10 +276,14 @@ class OrganizationFilter:
         description="Its last round dated within this range (by the period's first day).",
     )
     investors_count: CountRangeFilter | None = strawberry.field(
-        default=None, description="By how many distinct organizations invested in its rounds."
+        default=None,
+        description="By how many distinct investors (organizations and angels) invested in "
+        "its rounds.",
     )
     leads_count: CountRangeFilter | None = strawberry.field(
-        default=None, description="By how many distinct organizations led one of its rounds."
+        default=None,
+        description="By how many distinct investors (organizations and angels) led one of "
+        "its rounds.",
     )
     acquisitions_count: CountRangeFilter | None = strawberry.field(
         default=None, description="By how many acquisitions it made (cancelled ones left out)."
@@ -322,6 +335,9 @@ class InvestmentFilter:
     )
     investor: OrganizationMatch | None = strawberry.field(
         default=None, description="Made by one of these organizations."
+    )
+    investor_person: PersonMatch | None = strawberry.field(
+        default=None, description="Made by one of these people, as angels."
     )
     organization: OrganizationMatch | None = strawberry.field(
         default=None, description="In a round raised by one of these organizations."

@@ -139,18 +139,22 @@ async def _components(
         await create(db, spec, columns)
 
 
-async def _investment(db: Db, round_id: int, item: mi.RoundInvestmentInput, is_lead: bool) -> int:
+async def _investment(
+    db: Db, round_id: int, item: mi.RoundInvestmentInput, leads: set[tuple[str, int]]
+) -> int:
     spec = SPECS["Investment"]
     columns = await to_columns(db, spec, _given(spec, item, update=False))
-    columns.update(round_id=round_id, is_lead=is_lead)
+    investor = checks.one_investor(columns, "investments.")
+    columns.update(round_id=round_id, is_lead=investor in leads)
     pk = await create(db, spec, columns)
     if item.consideration:
         await _components(db, pk, item.consideration)
     return pk
 
 
-async def _lead_ids(db: Db, ids: list[strawberry.ID]) -> list[int]:
-    return [(await resolve_id(db, "leadInvestors", i, ["Organization"]))[1] for i in ids]
+async def _lead_ids(db: Db, ids: list[strawberry.ID]) -> list[tuple[str, int]]:
+    """The leads named: organizations, or people who invested as angels."""
+    return [await resolve_id(db, "leadInvestors", i, ["Organization", "Person"]) for i in ids]
 
 
 async def _participants(db: Db, event_id: int, items: list[mi.EventParticipantInput]) -> None:
@@ -181,10 +185,7 @@ async def _after_create(spec: EntitySpec, db: Db, pk: int, data: Any) -> None:
         case "FundingRound":
             leads = set(await _lead_ids(db, data.lead_investors or []))
             for item in data.investments or []:
-                investor = (
-                    await resolve_id(db, "investments.investor", item.investor, ["Organization"])
-                )[1]
-                await _investment(db, pk, item, investor in leads)
+                await _investment(db, pk, item, leads)
             await checks.set_leads(db, pk, sorted(leads), "leadInvestors")
             await checks.check_round(db, pk)
         case "Investment":
@@ -207,6 +208,8 @@ async def _after_create(spec: EntitySpec, db: Db, pk: int, data: Any) -> None:
 
 
 async def _extra_columns(spec: EntitySpec, db: Db, columns: dict[str, Any]) -> None:
+    if spec.type_name == "Investment":
+        checks.one_investor(columns)
     if spec.type_name == "ConsiderationComponent" and "investment_id" in columns:
         columns["position"] = await links.next_position(db, columns["investment_id"])
 

@@ -145,9 +145,18 @@ class ConsiderationComponentCreateInput(ConsiderationComponentInput):
     investment: strawberry.ID = F(description="ID of the investment it is part of.")
 
 
-@strawberry.input(description="One investor's participation, given with its round.")
+@strawberry.input(
+    description="One investor's participation, given with its round: give exactly one of "
+    "`investor` (an organization) and `investorPerson` (a person investing as an angel)."
+)
 class RoundInvestmentInput:
-    investor: strawberry.ID = F(description="ID of the investing organization.")
+    investor: strawberry.ID | None = F(
+        default=None, description="ID of the investing organization (or give `investorPerson`)."
+    )
+    investor_person: strawberry.ID | None = F(
+        default=None,
+        description="ID of the person investing their own money, as an angel (or give `investor`).",
+    )
     amount: MoneyInput | None = F(default=None, description="Amount committed, if disclosed.")
     stake: ShareRangeInput | None = F(default=None, description="Equity stake acquired.")
     stake_estimated: bool = F(default=False, description="True if the stake is an estimate.")
@@ -179,7 +188,9 @@ class FundingRoundCreateInput:
         default=None, description="Who invested, each with its consideration."
     )
     lead_investors: list[strawberry.ID] | None = F(
-        default=None, description="IDs of the organizations that led; each must be an investor."
+        default=None,
+        description="IDs of the organizations or people (angels) that led; each must be one "
+        "of its investors.",
     )
 
 

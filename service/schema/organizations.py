@@ -225,10 +225,15 @@ class Organization(Node, Versioned):
         F, "lastRoundDate", "The date of its latest round; null if undated or none."
     )
     investors_count: int = field(
-        F, "investorsCount", "How many distinct organizations invested in its rounds."
+        F,
+        "investorsCount",
+        "How many distinct investors put money in its rounds: organizations and angels "
+        "(people) alike.",
     )
     leads_count: int = field(
-        F, "leadsCount", "How many distinct organizations led at least one of its rounds."
+        F,
+        "leadsCount",
+        "How many distinct investors (organizations and angels) led at least one of its rounds.",
     )
     acquisitions_count: int = field(
         F, "acquisitionsCount", "How many acquisitions it made as the buyer (cancelled left out)."

@@ -8,6 +8,7 @@ import strawberry
 
 from service.repository.people import PERSON_FIELDS, PERSON_ROLE_FIELDS
 from service.schema.common import PartialDate, RoleKind
+from service.schema.filters import InvestmentFilter, InvestmentOrder
 from service.schema.history import Version, Versioned
 from service.schema.mapped import connection, field, history, reads
 from service.schema.organizations import Organization
@@ -16,6 +17,7 @@ from service.schema.relay import Connection, Node
 if TYPE_CHECKING:
     from service.schema.deal_people import InvestmentPerson
     from service.schema.events import Event
+    from service.schema.rounds import Investment
     from service.schema.sources import Claim
 
 P = PERSON_FIELDS
@@ -38,6 +40,15 @@ class Person(Node, Versioned):
     ] = connection(P, "investments", "Investments the person oversees or represents (F8).")
     events: Connection[Annotated[Event, strawberry.lazy("service.schema.events")]] = connection(
         P, "events", "Events the person takes part in, latest first."
+    )
+    angel_investments: Connection[
+        Annotated[Investment, strawberry.lazy("service.schema.rounds")]
+    ] = connection(
+        P,
+        "angelInvestments",
+        "Investments the person made with their own money (as an angel), leads first by default.",
+        filter_type=InvestmentFilter,
+        order_type=InvestmentOrder,
     )
 
 

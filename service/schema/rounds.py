@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from service.schema.deal_people import InvestmentPerson
     from service.schema.exits import Exit
     from service.schema.funds import Fund
+    from service.schema.people import Person
     from service.schema.sources import Claim
 
 R = FUNDING_ROUND_FIELDS
@@ -64,7 +65,10 @@ class FundingRound(Node, Versioned):
     )
 
 
-@strawberry.type(description="One investor's participation in one funding round.")
+@strawberry.type(
+    description="One investor's participation in one funding round: an organization's, or a "
+    "person's investing as an angel (exactly one of `investor` and `investorPerson`)."
+)
 @reads(I)
 class Investment(Node, Versioned):
     is_lead: bool = field(I, "isLead", "True if the investor led the round.")
@@ -77,7 +81,12 @@ class Investment(Node, Versioned):
     stake_estimated: bool = field(I, "stakeEstimated", "True if the stake is an estimate.")
     description: str | None = field(I, "description", "Notes on the investment.")
     history: list[Version[Investment]] = history(I)
-    investor: Organization = field(I, "investor", "The investor.")
+    investor: Organization | None = field(
+        I, "investor", "The investing organization; null when a person invested (an angel)."
+    )
+    investor_person: Annotated[Person, strawberry.lazy("service.schema.people")] | None = field(
+        I, "investorPerson", "The person who invested as an angel; null for an organization."
+    )
     organization: Organization = field(
         I, "organization", "The organization invested in (the round's raiser)."
     )

@@ -273,7 +273,9 @@ class Market:
         me = self.slug_ids[slug]
         by_round: dict[int, set[int]] = defaultdict(set)
         for inv in self.investments.values():
-            by_round[inv["round_id"]].add(inv["investor_id"])
+            # Angels (a person, no organization) are nobody's co-investor.
+            if inv["investor_id"] is not None:
+                by_round[inv["round_id"]].add(inv["investor_id"])
         shared: dict[int, list[dt.date | None]] = defaultdict(list)
         for round_id, investors in by_round.items():
             if me in investors:
@@ -288,6 +290,8 @@ class Market:
     def neighbours(self) -> dict[int, set[int]]:
         graph: dict[int, set[int]] = defaultdict(set)
         for inv in self.investments.values():
+            if inv["investor_id"] is None:  # an angel: the network links organizations
+                continue
             raiser = self.rounds[inv["round_id"]]["organization_id"]
             graph[inv["investor_id"]].add(raiser)
             graph[raiser].add(inv["investor_id"])

@@ -127,10 +127,12 @@ SELECT o.id AS organization_id,
            AS unvalued_rounds_count,
        (SELECT sum(v.raised_usd) FROM usd_round v JOIN funding_round r ON r.id = v.round_id
         WHERE r.organization_id = o.id AND v.live) AS raised_usd_min,
-       (SELECT count(DISTINCT v.investor_id) FROM usd_investment v
+       (SELECT count(DISTINCT v.investor_id) + count(DISTINCT i.investor_person_id)
+        FROM usd_investment v JOIN investment i ON i.id = v.investment_id
         JOIN funding_round r ON r.id = v.round_id WHERE r.organization_id = o.id AND v.live)
            AS investors_count,
-       (SELECT count(DISTINCT v.investor_id) FROM usd_investment v
+       (SELECT count(DISTINCT v.investor_id) + count(DISTINCT i.investor_person_id)
+        FROM usd_investment v JOIN investment i ON i.id = v.investment_id
         JOIN funding_round r ON r.id = v.round_id
         WHERE r.organization_id = o.id AND v.live AND v.is_lead) AS leads_count,
        (SELECT count(*) FROM exit e JOIN usd_investment v ON v.investment_id = e.investment_id

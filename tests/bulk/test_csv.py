@@ -79,3 +79,23 @@ async def test_a_csv_header_must_name_known_columns(article_url: str) -> None:
     ]
     report = await run_import(article_url, "key,name\n", csv=True)
     assert report.errors[0].message == "a CSV header must hold round_type (rounds) or investor"
+
+
+async def test_an_angel_investment_in_csv(article_url: str) -> None:
+    rounds = await run_import(article_url, ROUNDS, csv=True)
+    assert rounds.ok, rounds.describe()
+    angels = (
+        "key,round,investor,investor_person,committed_amount,committed_currency\n"
+        "zhipu-ai/round-c/eddie-wu,zhipu-ai/round-c,,eddie-wu,250000,USD\n"
+        "zhipu-ai/round-c/both,zhipu-ai/round-c,alibaba,eddie-wu,,\n"
+    )
+    report = await run_import(article_url, angels, csv=True, partial=True)
+    assert report.tables["investment"].inserted == 1
+    assert [e.line for e in report.errors] == [3]
+    assert "exactly one investor" in report.errors[0].message
+    rows = await fetch(
+        article_url,
+        "SELECT i.investor_id, p.slug FROM investment i JOIN person p"
+        " ON p.id = i.investor_person_id WHERE i.key = 'zhipu-ai/round-c/eddie-wu'",
+    )
+    assert [(r["investor_id"], r["slug"]) for r in rows] == [(None, "eddie-wu")]

@@ -47,6 +47,59 @@ async def test_upgrade_downgrade_upgrade(empty_database_factory: MakeDb) -> None
     assert await migrate.is_at_head(url)
 
 
+async def test_angel_investments_go_with_their_migration(empty_database_factory: MakeDb) -> None:
+    """Downgrading 0028 deletes the angels (their column goes), history images included, and
+    leaves the organizations' investments as they were."""
+    url = await empty_database_factory()
+    await asyncio.to_thread(migrate.upgrade, url)
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        await conn.execute(
+            "INSERT INTO organization (slug, name, kinds) VALUES ('acme', 'Acme', '{STARTUP}'),"
+            " ('fund', 'Fund', '{INVESTOR}');"
+            "INSERT INTO person (slug, name) VALUES ('ada', 'Ada');"
+            "INSERT INTO funding_round (organization_id, round_type, status)"
+            " SELECT id, 'SEED', 'CLOSED' FROM organization WHERE slug = 'acme';"
+            "INSERT INTO investment (round_id, investor_id, is_lead)"
+            " SELECT r.id, o.id, true FROM funding_round r, organization o WHERE o.slug = 'fund';"
+            "INSERT INTO investment (round_id, investor_person_id, committed_amount,"
+            " committed_currency) SELECT r.id, p.id, 1000, 'USD' FROM funding_round r, person p;"
+            "INSERT INTO consideration_component (investment_id, position, kind, share_min,"
+            " share_max) SELECT id, 0, 'CASH', 1, 1 FROM investment"
+            " WHERE investor_person_id IS NOT NULL;"
+            "UPDATE investment SET description = 'an angel' WHERE investor_person_id IS NOT NULL"
+        )
+        assert await conn.fetchval("SELECT count(*) FROM history.investment") == 1
+        with pytest.raises(asyncpg.CheckViolationError):
+            await conn.execute(
+                "INSERT INTO investment (round_id, investor_id, investor_person_id)"
+                " SELECT r.id, o.id, p.id FROM funding_round r, organization o, person p"
+                " WHERE o.slug = 'acme'"
+            )
+    finally:
+        await conn.close()
+
+    await asyncio.to_thread(migrate.downgrade, url, "0027_rollups_deferred")
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        rows = await conn.fetch("SELECT investor_id, is_lead FROM investment")
+        assert [(r["investor_id"] is not None, r["is_lead"]) for r in rows] == [(True, True)]
+        assert await conn.fetchval("SELECT count(*) FROM history.investment") == 0
+        assert await conn.fetchval("SELECT count(*) FROM consideration_component") == 0
+        assert await conn.fetchval("SELECT count(*) FROM history.consideration_component") == 0
+        assert await conn.fetchval("SELECT count(*) FROM usd_investment") == 1
+        nullable = await conn.fetchval(
+            "SELECT is_nullable FROM information_schema.columns"
+            " WHERE table_schema = 'public' AND table_name = 'investment'"
+            " AND column_name = 'investor_id'"
+        )
+        assert nullable == "NO"
+    finally:
+        await conn.close()
+    await asyncio.to_thread(migrate.upgrade, url)
+    assert await migrate.is_at_head(url)
+
+
 async def test_upgrade_is_idempotent(migrated_url: str) -> None:
     await asyncio.to_thread(migrate.upgrade, migrated_url)
     assert await migrate.is_at_head(migrated_url)

@@ -97,6 +97,12 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
             }
         },
     ),
+    # An angel of the generated market (seed 11): a person as the investor.
+    (
+        "/api/v1/investments?investorPerson=sven-usman-g11-254&investorPerson=tara-park-g11-341",
+        "RestInvestments",
+        {"filter": {"investorPerson": {"slugs": ["sven-usman-g11-254", "tara-park-g11-341"]}}},
+    ),
     (
         "/api/v1/investments?isLead=true&sort=-amount",
         "RestInvestments",
@@ -182,3 +188,14 @@ async def test_both_executors_serve_the_routes(http: httpx.AsyncClient) -> None:
     resolved = await http.get("/api/v1/analytics/portfolio/alibaba")
     assert compiled.headers["x-stakegraph-executor"] == "compiled"
     assert resolved.headers["x-stakegraph-executor"] == "resolvers"
+
+
+async def test_an_angels_routes_name_the_person(generated_http: httpx.AsyncClient) -> None:
+    response = await generated_http.get("/api/v1/investments?investorPerson=sven-usman-g11-254")
+    assert response.status_code == 200, response.text
+    nodes = response.json()["nodes"]
+    assert nodes
+    assert all(n["investor"] is None for n in nodes)
+    assert {n["investorPerson"]["slug"] for n in nodes} == {"sven-usman-g11-254"}
+    person = (await generated_http.get("/api/v1/people/sven-usman-g11-254")).json()
+    assert person["angelInvestments"]["totalCount"] == len(nodes)

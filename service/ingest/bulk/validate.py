@@ -317,6 +317,13 @@ def _record_rules(type_name: str, values: dict[str, Any]) -> None:
     named = values.get("attribution") == Attribution.NAMED_PERSON
     if type_name == "claim" and named and values["person"] is None:
         raise Invalid("a NAMED_PERSON claim must name its person")
+    if type_name == "investment" and (values["investor"] is None) == (
+        values["investor_person"] is None
+    ):
+        raise Invalid(
+            "an investment names exactly one investor: investor (an organization) or "
+            "investor_person (a person investing as an angel)"
+        )
     if type_name == "person_role":
         started, ended = values["started_on"], values["ended_on"]
         if started is not None and ended is not None and ended < started:

@@ -81,10 +81,13 @@ def assign_keys(ds: Dataset) -> None:
     keys.set(assets, _numbered(assets, "owner_id", "organization", "compute", get))
     keys.set(ds["claim"], _numbered(ds["claim"], "source_id", "source", "claim", get))
     investments = ds["investment"]
+    # An angel's investment is keyed by the person, an organization's by the organization.
+    angel = investments.columns.index("investor_person_id")
     keys.set(
         investments,
         [
-            f"{get('funding_round', row[1])}/{get('organization', row[2])}"
+            f"{get('funding_round', row[1])}/"
+            + (get("organization", row[2]) if row[angel] is None else get("person", row[angel]))
             for row in investments.rows
         ],
     )

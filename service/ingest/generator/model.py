@@ -62,7 +62,8 @@ TABLES: tuple[tuple[str, tuple[str, ...], bool], ...] = tuple(
         (
             "investment",
             "id round_id investor_id is_lead committed_amount committed_currency "
-            "committed_estimated stake_min stake_max stake_estimated description key",
+            "committed_estimated stake_min stake_max stake_estimated description "
+            "investor_person_id key",
             True,
         ),
         (

@@ -379,7 +379,7 @@ class RoundMaker:
             rows.append(
                 (investment_id, round_id, orgs.ids[investor], is_lead, amount,
                  currency if amount is not None else None, committed_estimated, stake_min,
-                 stake_max, stake_estimated, None)
+                 stake_max, stake_estimated, None, None)
             )  # fmt: skip
             first, count = self.consideration.add(
                 rng, investment_id, investor, units, currency, committed_estimated

@@ -31,12 +31,14 @@ mirror the table columns, with these rules:
   (``service.ingest.bulk.format``; README, "Bulk import and export").
 * No database ids. A record is identified by its ``slug`` (organization, person, product,
   credit_type, credit_program, event, source) or else by a ``key``:
-  ``funding_round`` ``<org slug>/round-<n>``; ``investment`` ``<round key>/<investor slug>``;
+  ``funding_round`` ``<org slug>/round-<n>``; ``investment`` ``<round key>/<investor slug>``
+  (an angel's: ``<round key>/<person slug>``);
   ``person_role`` ``<person slug>/role-<n>``; ``compute_asset`` ``<owner slug>/compute-<n>``;
   ``relationship`` ``<KIND>/<source slug>/<target slug>``; ``claim``
   ``<source slug>/claim-<n>``; a consideration component is ``<investment key>/<position>``.
 * A reference column ``x_id`` becomes field ``x`` holding the referenced record's slug or key
-  (``organization``, ``parent``, ``round``, ``investor``, ``provider``, ``credit_type``,
+  (``organization``, ``parent``, ``round``, ``investor``, ``investor_person``, ``provider``,
+  ``credit_type``,
   ``credit_program``, ``spend_restricted_to``, ``source``, ``target``, ``owner``,
   ``chip_vendor``, ``person``, ``product``, ``alternative_to``).
 * Short closed lists are embedded in their owner: ``organization.names`` (``value``,
@@ -77,6 +79,7 @@ from pathlib import Path
 import asyncpg
 
 from service.db.urls import asyncpg_dsn
+from service.ingest.generator.angels import generate_angels
 from service.ingest.generator.claims import generate_claims
 from service.ingest.generator.consideration import ConsiderationMaker, generate_credit_programs
 from service.ingest.generator.copy import GenerateError, write_dataset
@@ -177,6 +180,7 @@ def build_dataset(
     deals = generate_deals(ds, org_facts, rounds)
     progress.phase("generating claims")
     generate_claims(rng, ds, org_facts, people, rounds, deals)
+    generate_angels(ds, people, rounds)
     assign_keys(ds)
     return ds
 
