@@ -41,33 +41,30 @@ _PRECISION = "CASE d.dim WHEN 1 THEN 'MONTH' WHEN 2 THEN 'QUARTER' ELSE 'YEAR' E
 # 'infinity'): an aggregate's total sums a few rows, a year's league table reads its own.
 _PART = "coalesce(date_trunc('year', p_start::timestamp)::date, 'infinity') AS part"
 
+_COLUMNS = (
+    "total_key, family, dim, investor_id, p_start, p_precision, round_type, country, units, "
+    "leads, unvalued, amount_min, amount_max, estimated, smallest, largest"
+)
+_GROUP_KEY = ("p_start", "p_precision", "round_type", "country")
+
 GROUPS_REFRESH = f"""
-    -- Groups of an investor and one more dimension, recomputed whole for the (family,
-    -- investor) pairs whose investor cells were, from the cells; their counts follow.
-    WITH gone AS (
-        DELETE FROM usd_investor_group WHERE total_key = ANY(total_keys)
-        RETURNING family, dim, {_PART}
-    )
-    INSERT INTO usd_investor_group_count AS t (family, dim, part, groups)
-    SELECT family, dim, part, -count(*) FROM gone GROUP BY family, dim, part
-    ON CONFLICT (family, dim, part) DO UPDATE SET groups = t.groups + excluded.groups;
-    -- The cells first, each read once, then spread over the dimensions.
+    -- Groups of an investor and one more dimension, recomputed for the (family, investor)
+    -- pairs whose investor cells were, from the cells. Only the groups that changed are
+    -- written: a write refreshes every investor of its blocks, and most of their groups stay.
     WITH cells AS MATERIALIZED (
         SELECT c.* FROM usd_cell c
         WHERE c.investor_key IN (
             SELECT y.investor_key FROM usd_investor_year y
             WHERE y.total_key = ANY(total_keys) AND y.family IN ({", ".join(map(str, FAMILIES))}))
     ),
-    made AS (
-        INSERT INTO usd_investor_group (total_key, family, dim, investor_id, p_start,
-                                        p_precision, round_type, country, units, leads,
-                                        unvalued,
-                                        amount_min, amount_max, estimated, smallest, largest)
+    fresh AS MATERIALIZED (
         SELECT total_key, family, dim, investor_id, p_start, p_precision, round_type, country,
-               sum(units), coalesce(sum(units) FILTER (WHERE is_lead), 0), sum(unvalued),
-               coalesce(sum(amount_min), 0),
-               coalesce(sum(amount_max), 0), coalesce(bool_or(estimated), false),
-               min(smallest), max(largest)
+               sum(units)::integer AS units,
+               coalesce(sum(units) FILTER (WHERE is_lead), 0)::integer AS leads,
+               sum(unvalued)::integer AS unvalued, coalesce(sum(amount_min), 0) AS amount_min,
+               coalesce(sum(amount_max), 0) AS amount_max,
+               coalesce(bool_or(estimated), false) AS estimated,
+               min(smallest) AS smallest, max(largest) AS largest
         FROM (
             SELECT (c.family::bigint << 40) | coalesce(c.investor_id, 0) AS total_key,
                    c.family, d.dim, c.investor_id,
@@ -77,21 +74,37 @@ GROUPS_REFRESH = f"""
                         ELSE c.period_on END AS p_start,
                    CASE WHEN d.dim > 3 OR c.precision = 'NONE' THEN NULL
                         WHEN {_RANK} <= d.dim THEN {_PRECISION}
-                        ELSE c.precision END AS p_precision,
-                   CASE WHEN d.dim = 4 THEN c.round_type END AS round_type,
-                   CASE WHEN d.dim = 5 THEN nullif(c.country, '') END AS country,
-                   c.units, c.is_lead, c.unvalued, c.amount_min, c.amount_max, c.estimated, c.smallest,
-                   c.largest
+                        ELSE c.precision END::text AS p_precision,
+                   CASE WHEN d.dim = 4 THEN c.round_type END::text AS round_type,
+                   CASE WHEN d.dim = 5 THEN nullif(c.country, '') END::text AS country,
+                   c.units, c.is_lead, c.unvalued, c.amount_min, c.amount_max, c.estimated,
+                   c.smallest, c.largest
             FROM cells c
             CROSS JOIN (VALUES (1), (2), (3), (4), (5)) d(dim)
             -- The row path reaches a country through the live organizations only.
             WHERE d.dim <> 5 OR c.org_live
         ) x
         GROUP BY total_key, family, dim, investor_id, p_start, p_precision, round_type, country
-        RETURNING family, dim, {_PART}
+    ),
+    kept AS MATERIALIZED (
+        SELECT {_COLUMNS} FROM usd_investor_group WHERE total_key = ANY(total_keys)
+    ),
+    stale AS (SELECT * FROM kept EXCEPT ALL SELECT * FROM fresh),
+    gone AS (
+        -- A group is one row per (total_key, dim, period, round type, country).
+        DELETE FROM usd_investor_group g USING stale s
+        WHERE g.total_key = ANY(total_keys) AND g.total_key = s.total_key AND g.dim = s.dim
+          AND {" AND ".join(f"g.{k} IS NOT DISTINCT FROM s.{k}" for k in _GROUP_KEY)}
+        RETURNING g.family, g.dim, {_PART.replace("p_start", "g.p_start")}, -1 AS n
+    ),
+    made AS (
+        INSERT INTO usd_investor_group ({_COLUMNS})
+        SELECT * FROM fresh EXCEPT ALL SELECT * FROM kept
+        RETURNING family, dim, {_PART}, 1 AS n
     )
     INSERT INTO usd_investor_group_count AS t (family, dim, part, groups)
-    SELECT family, dim, part, count(*) FROM made GROUP BY family, dim, part
+    SELECT family, dim, part, sum(n) FROM (SELECT * FROM gone UNION ALL SELECT * FROM made) m
+    GROUP BY family, dim, part
     ON CONFLICT (family, dim, part) DO UPDATE SET groups = t.groups + excluded.groups;
     -- A year no group is left in has no count, as a recomputation would leave it.
     DELETE FROM usd_investor_group_count WHERE groups = 0;"""
