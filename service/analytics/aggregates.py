@@ -261,7 +261,9 @@ async def aggregate(
     _checked(group_by)
     filtered = chosen is not None
     if rollup and not filtered and as_of(db) is None:
-        sql = f"WITH {rollups.cell_groups(_shape(unit, group_by))} {_tail(order)}"
+        shape = _shape(unit, group_by)
+        page = rollups.investor_group_page(shape, order.value)
+        sql = page or f"WITH {rollups.cell_groups(shape)} {_tail(order)}"
         return _groups(await db.fetch_sql(sql, [first + 1, offset]), first, offset)
     if not filtered:
         rounds = "true"

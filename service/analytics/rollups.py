@@ -7,6 +7,10 @@ aggregate over every row is a sum of cells of the family its grouping counts by,
 reads a few thousand cells instead of every round, investment and component. The triggers that
 keep the USD values keep the cells in the same transaction (docs/analytics.md).
 
+Grouped by investor and one other dimension there is about a group per investment: those
+groups are kept whole (``usd_investor_group``, migration 0031), with their count, so a page is
+an index range; their yearly groups of investments are also the yearly league tables.
+
 Only what the cells can answer exactly comes here: no filter, the current data (as of a
 recorded time the values are computed from the history), and for league tables a period ending
 on a month's last day. Everything else takes the row path, and tests compare both.
@@ -84,6 +88,44 @@ def _source(shape: Shape) -> tuple[str, dict[str, str], str]:
     return "usd_cell", period, " AND c.org_live" if shape.country else ""
 
 
+# Dimensions of usd_investor_group (migration 0031): the periods by rank, then these.
+_ROUND_TYPE_DIM, _COUNTRY_DIM = 4, 5
+# Its index order for each ordering of the aggregates: the keys not in a shape are null in
+# every row of it, so they need not be named.
+_GROUP_ORDER = {
+    "KEYS": "",
+    "COUNT": "c.units DESC, ",
+    "AMOUNT": "c.amount_max DESC, c.amount_min DESC, c.units DESC, ",
+}
+
+
+def investor_group_page(shape: Shape, order: str) -> str | None:
+    """A page of the groups of an investor and one other dimension (a period, round type or
+    country), read in the order of an index of ``usd_investor_group`` with their count kept
+    beside them ($1 how many, $2 from where); None for any other shape."""
+    others = [shape.period is not None, shape.round_type, shape.country]
+    if not shape.investor or shape.kind or shape.lead or sum(others) != 1:
+        return None
+    if shape.period is not None:
+        dim = shape.period_rank
+    else:
+        dim = _ROUND_TYPE_DIM if shape.round_type else _COUNTRY_DIM
+    family = shape.family
+    return f"""
+SELECT c.p_start, c.p_precision, c.round_type, c.country, NULL::text AS kind, c.investor_id,
+       NULL::boolean AS is_lead, c.units AS n, c.unvalued, c.amount_min, c.amount_max,
+       c.estimated, c.smallest, c.largest,
+       round(c.amount_min / nullif(c.units - c.unvalued, 0), 2) AS average_min,
+       round(c.amount_max / nullif(c.units - c.unvalued, 0), 2) AS average_max,
+       (SELECT sum(n.groups) FROM usd_investor_group_count n
+        WHERE n.family = {family} AND n.dim = {dim}) AS total
+FROM usd_investor_group c
+WHERE c.family = {family} AND c.dim = {dim}
+ORDER BY {_GROUP_ORDER[order]}c.p_start, c.p_precision, c.round_type, c.country, c.investor_id
+LIMIT $1 OFFSET $2
+"""
+
+
 def cell_groups(shape: Shape) -> str:
     """CTE ``groups`` (the columns the row path's ``groups`` has) from the cells."""
     table, period, condition = _source(shape)
@@ -120,22 +162,13 @@ groups AS (
 )"""
 
 
-# League tables over every round, from the cells of investments per investor: $1 the interval,
-# $2 its rank, $3/$4 the period (its end a month's last day; by year from the yearly investor
-# cells when it ends a year), $5 the ranking, $6 how many. The periods are those with a certain
+# League tables over every round by month or quarter, from the cells of investments per
+# investor (by year: `yearly_league_sql`): $1 the interval, $2 its rank, $3/$4 the period (its
+# end a month's last day), $5 the ranking, $6 how many. The periods are those with a certain
 # round (the monthly rollup knows them), as on the row path, whether or not their rounds have
 # investors.
-def league_sql(max_periods: int, yearly: bool) -> str:
-    if yearly:
-        deals_from = f"""
-    SELECT c.year_on AS bucket, c.investor_id, {{totals}}
-    FROM usd_investor_year c
-    WHERE c.family = {INVESTMENTS | INVESTOR} AND c.dated
-      AND ($3::date IS NULL OR c.year_on >= date_trunc('year', $3::date::timestamp))
-      AND ($4::date IS NULL OR c.year_on <= $4::date)
-    GROUP BY c.year_on, c.investor_id"""
-    else:
-        deals_from = f"""
+def league_sql(max_periods: int) -> str:
+    deals_from = f"""
     SELECT date_trunc($1, c.period_on::timestamp)::date AS bucket, c.investor_id, {{totals}}
     FROM usd_cell c
     WHERE c.family = {INVESTMENTS | INVESTOR}
@@ -170,4 +203,45 @@ WHERE position <= $6
       AND ($4::date IS NULL OR m.month <= $4::date)
     ORDER BY 1 LIMIT {max_periods + 1})
 ORDER BY bucket, position
+"""
+
+
+# The order of each ranking, as the row path ranks (service/analytics/series.py), which an
+# index of the yearly groups of investments follows (migration 0031).
+_LEAGUE_ORDER = {
+    "COUNT": "c.units DESC, c.amount_min DESC, c.investor_id",
+    "LEADS": "c.leads DESC, c.units DESC, c.amount_min DESC, c.investor_id",
+    "AMOUNT": "c.amount_min DESC, c.units DESC, c.investor_id",
+}
+
+
+def yearly_league_sql(max_periods: int, ranking: str) -> str:
+    """League tables by year over every round, from the groups of investments by investor and
+    year (``usd_investor_group``): per year the top $3 in the order of the ranking's index, and
+    how many investors the year has from the kept counts. $1/$2 the period (its end a year's
+    last day). The years are those with a certain round, as on the row path."""
+    order = _LEAGUE_ORDER[ranking]
+    family, year = INVESTMENTS | INVESTOR, 3
+    return f"""
+WITH buckets AS (
+    SELECT DISTINCT date_trunc('year', m.month::timestamp)::date AS bucket FROM usd_month m
+    WHERE m.precision <> 'NONE'
+      AND ($1::date IS NULL OR m.month >= date_trunc('year', $1::date::timestamp))
+      AND ($2::date IS NULL OR m.month <= $2::date)
+    ORDER BY 1 LIMIT {max_periods + 1}
+)
+SELECT b.bucket, n.groups AS investors, t.*
+FROM buckets b
+JOIN usd_investor_group_count n ON n.family = {family} AND n.dim = {year} AND n.part = b.bucket
+CROSS JOIN LATERAL (
+    SELECT c.investor_id, c.units AS deals, c.leads, c.amount_min AS amount,
+           c.unvalued AS undisclosed, c.estimated,
+           row_number() OVER (ORDER BY {order}) AS position
+    FROM (
+        SELECT * FROM usd_investor_group c
+        WHERE c.family = {family} AND c.dim = {year} AND c.p_start = b.bucket
+        ORDER BY {order} LIMIT $3
+    ) c
+) t
+ORDER BY b.bucket, t.position
 """

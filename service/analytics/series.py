@@ -305,7 +305,11 @@ async def league_tables(
         yearly = interval is Interval.YEAR and (
             period.end is None or (period.end.month, period.end.day) == (12, 31)
         )
-        sql = rollups.league_sql(MAX_LEAGUE_PERIODS, yearly)
+        if yearly:
+            sql = rollups.yearly_league_sql(MAX_LEAGUE_PERIODS, ranking.value)
+            rows = await db.fetch_sql(sql, [period.start, period.end, first])
+            return _league(rows, interval)
+        sql = rollups.league_sql(MAX_LEAGUE_PERIODS)
         return _league(await db.fetch_sql(sql, args), interval)
     # `certain` bounds the kept rounds by date through their index; the rest need the bound.
     if rounds is None:

@@ -392,7 +392,7 @@ investment = Table(
     _id(),
     *_key(),
     Column("round_id", BigInteger, ForeignKey("funding_round.id"), nullable=False),
-    # The investor: an organization, or a person investing as an angel (migration 0028).
+    # The investor: an organization, or a person investing as an angel (migration 0030).
     Column("investor_id", BigInteger, ForeignKey("organization.id")),
     Column("investor_person_id", BigInteger, ForeignKey("person.id")),
     Column("is_lead", Boolean, nullable=False, server_default=text("false")),
@@ -1397,4 +1397,97 @@ usd_investor_total = Table(
     Index("ix_usd_investor_total_total_key", "total_key"),
     Index("ix_usd_investor_total_family", "family"),
     comment="Investor cells of all time (trigger-maintained, migration 0025).",
+)
+
+# Aggregate groups of an investor and one more dimension (dim: 1 month, 2 quarter, 3 year,
+# 4 round type, 5 country), of the per-investor families without the kind split: paged by the
+# index of each ordering, counted by usd_investor_group_count.
+usd_investor_group = Table(
+    "usd_investor_group",
+    metadata,
+    Column("total_key", BigInteger, nullable=False),
+    Column("family", SmallInteger, nullable=False),
+    Column("dim", SmallInteger, nullable=False),
+    Column("investor_id", BigInteger),
+    Column("p_start", Date),
+    Column("p_precision", Text),
+    Column("round_type", Text),
+    Column("country", Text),
+    Column("units", Integer, nullable=False),
+    Column("leads", Integer, nullable=False),
+    Column("unvalued", Integer, nullable=False),
+    Column("amount_min", _USD, nullable=False),
+    Column("amount_max", _USD, nullable=False),
+    Column("estimated", Boolean, nullable=False),
+    Column("smallest", _USD),
+    Column("largest", _USD),
+    comment="Aggregate groups of an investor and one more dimension (trigger-maintained, "
+    "migration 0031).",
+)
+_GROUP_KEYS = [usd_investor_group.c[k] for k in ("p_start", "p_precision", "round_type")] + [
+    usd_investor_group.c.country,
+    usd_investor_group.c.investor_id,
+]
+Index(
+    "ix_usd_investor_group_keys",
+    usd_investor_group.c.family,
+    usd_investor_group.c.dim,
+    *_GROUP_KEYS,
+)
+Index(
+    "ix_usd_investor_group_count",
+    usd_investor_group.c.family,
+    usd_investor_group.c.dim,
+    usd_investor_group.c.units.desc(),
+    *_GROUP_KEYS,
+)
+Index(
+    "ix_usd_investor_group_amount",
+    usd_investor_group.c.family,
+    usd_investor_group.c.dim,
+    usd_investor_group.c.amount_max.desc(),
+    usd_investor_group.c.amount_min.desc(),
+    usd_investor_group.c.units.desc(),
+    *_GROUP_KEYS,
+)
+Index("ix_usd_investor_group_total_key", usd_investor_group.c.total_key)
+# The yearly league tables of investments, one index per ranking.
+_LEAGUE = text("family = 5 AND dim = 3")
+_g = usd_investor_group.c
+Index(
+    "ix_usd_investor_group_league_count",
+    _g.p_start,
+    _g.units.desc(),
+    _g.amount_min.desc(),
+    _g.investor_id,
+    postgresql_where=_LEAGUE,
+)
+Index(
+    "ix_usd_investor_group_league_leads",
+    _g.p_start,
+    _g.leads.desc(),
+    _g.units.desc(),
+    _g.amount_min.desc(),
+    _g.investor_id,
+    postgresql_where=_LEAGUE,
+)
+Index(
+    "ix_usd_investor_group_league_amount",
+    _g.p_start,
+    _g.amount_min.desc(),
+    _g.units.desc(),
+    _g.investor_id,
+    postgresql_where=_LEAGUE,
+)
+
+usd_investor_group_count = Table(
+    "usd_investor_group_count",
+    metadata,
+    Column("family", SmallInteger, primary_key=True),
+    Column("dim", SmallInteger, primary_key=True),
+    # The year of the groups' period; 'infinity' for those without one.
+    Column("part", Date, primary_key=True),
+    Column("groups", BigInteger, nullable=False),
+    comment="How many usd_investor_group rows each family and dimension has "
+    "(trigger-maintained, migration 0031).",
 )

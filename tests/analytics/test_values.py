@@ -20,6 +20,8 @@ from service.db.tables import (
     usd_cell_month,
     usd_component,
     usd_investment,
+    usd_investor_group,
+    usd_investor_group_count,
     usd_investor_total,
     usd_investor_year,
     usd_month,
@@ -321,7 +323,14 @@ async def _assert_rollups_equal_recomputed(conn: asyncpg.Connection) -> None:
         (usd_round_block, "round_id"),
         *(
             (t, ", ".join(c.name for c in t.c))
-            for t in (usd_cell, usd_cell_month, usd_investor_year, usd_investor_total)
+            for t in (
+                usd_cell,
+                usd_cell_month,
+                usd_investor_year,
+                usd_investor_total,
+                usd_investor_group,
+                usd_investor_group_count,
+            )
         ),
     ]
     kept = {

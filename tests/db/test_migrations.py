@@ -48,7 +48,7 @@ async def test_upgrade_downgrade_upgrade(empty_database_factory: MakeDb) -> None
 
 
 async def test_angel_investments_go_with_their_migration(empty_database_factory: MakeDb) -> None:
-    """Downgrading 0028 deletes the angels (their column goes), history images included, and
+    """Downgrading 0030 deletes the angels (their column goes), history images included, and
     leaves the organizations' investments as they were."""
     url = await empty_database_factory()
     await asyncio.to_thread(migrate.upgrade, url)
@@ -79,7 +79,7 @@ async def test_angel_investments_go_with_their_migration(empty_database_factory:
     finally:
         await conn.close()
 
-    await asyncio.to_thread(migrate.downgrade, url, "0027_rollups_deferred")
+    await asyncio.to_thread(migrate.downgrade, url, "0029_usd_refresh_joins")
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         rows = await conn.fetch("SELECT investor_id, is_lead FROM investment")
