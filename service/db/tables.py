@@ -1257,8 +1257,8 @@ webhook_delivery = Table(
 
 # Summary figures of each organization kept on write (migration 0023): statement-level
 # triggers on organization, funding_round, investment, exit, acquisition and fx_rate recompute
-# the rows of every organization a statement touched. Derived data, so not versioned: an
-# as-of read joins the same table and shows the current figures (docs/entities.md).
+# the rows of every organization a statement touched. Derived data, so not versioned: its
+# history is organization_summary_history, which as-of reads join (docs/entities.md).
 organization_summary = Table(
     "organization_summary",
     metadata,
@@ -1285,6 +1285,42 @@ organization_summary = Table(
     Index("ix_organization_summary_last_round", "last_round_sort", "organization_id"),
     Index("ix_organization_summary_investors", "investors_count", "organization_id"),
     comment="Summary figures of each organization (trigger-maintained, migration 0023).",
+)
+
+
+# Every row organization_summary has had, with the recorded time it was current in
+# (``valid_to`` infinity for the current one), written by triggers on organization_summary
+# (migration 0028); ``asof.organization_summary`` shows the rows current at the as-of time.
+organization_summary_history = Table(
+    "organization_summary_history",
+    metadata,
+    Column("organization_id", BigInteger, nullable=False),
+    Column("valid_from", DateTime(timezone=True), nullable=False),
+    Column("valid_to", DateTime(timezone=True), nullable=False),
+    # The transaction that wrote the version (txid_current()): its later refreshes of the
+    # organization change the version in place instead of adding one.
+    Column("written_in", BigInteger, nullable=False),
+    *(
+        Column(c.name, c.type, nullable=c.nullable)
+        for c in organization_summary.c
+        if c.name != "organization_id"
+    ),
+    CheckConstraint("valid_from <= valid_to", name="range"),
+    # An organization's row at a time: its versions that end after it, the current one only
+    # for a time since its last change.
+    Index("ix_organization_summary_history_valid", "organization_id", "valid_to", "valid_from"),
+    # The summary's ordering indexes, for the orderings as of a time: a page walks one and
+    # skips the versions not current then.
+    Index(
+        "ix_organization_summary_history_raised",
+        text("coalesce(raised_usd_min, -1)"),
+        "organization_id",
+    ),
+    Index("ix_organization_summary_history_rounds", "rounds_count", "organization_id"),
+    Index("ix_organization_summary_history_last_round", "last_round_sort", "organization_id"),
+    Index("ix_organization_summary_history_investors", "investors_count", "organization_id"),
+    comment="Every row organization_summary has had, with the recorded time it was current "
+    "in (trigger-maintained, migration 0028).",
 )
 
 
