@@ -5,6 +5,7 @@ filters and the orderings; and the history's current rows are the summary itself
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import random
 import re
@@ -18,6 +19,7 @@ import httpx
 import pytest
 
 from service.config import Settings
+from service.db import migrate
 from service.db.tables import organization_summary
 from service.db.urls import asyncpg_dsn
 from service.ingest.generator.model import GENERATED_AT
@@ -244,3 +246,39 @@ async def test_one_transactions_refreshes_make_one_version(conn: asyncpg.Connect
     assert versions[-2]["valid_to"] == versions[-1]["valid_from"]
     assert versions[-1]["rounds_count"] == versions[-2]["rounds_count"] + 3
     await _assert_history_consistent(conn)
+
+
+async def test_the_migration_starts_each_history_at_its_organizations_first_version(
+    empty_database_factory: Callable[[], Awaitable[str]],
+) -> None:
+    """A database written before 0028: each organization gets its figures then, valid from its
+    first recorded version, so that as-of reads before the migration still find figures."""
+    from service.ingest.article import seed_article
+
+    url = await empty_database_factory()
+    await asyncio.to_thread(migrate.upgrade, url, "0027_rollups_deferred")
+    await seed_article(url)
+    connection = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        # An organization changed after it was first recorded: its history starts at the first.
+        await connection.execute(
+            "UPDATE organization SET description = 'changed' WHERE slug = 'alibaba'"
+        )
+        first = await connection.fetchval(
+            "SELECT min(h.recorded_at) FROM history.organization h"
+            " JOIN organization o ON o.id = h.id WHERE o.slug = 'alibaba'"
+        )
+        await asyncio.to_thread(migrate.upgrade, url)
+        started = await _rows(
+            connection,
+            "SELECT o.slug, h.valid_from, o.recorded_at FROM organization_summary_history h"
+            " JOIN organization o ON o.id = h.organization_id",
+        )
+        assert len(started) == await connection.fetchval("SELECT count(*) FROM organization")
+        by_slug = {row["slug"]: row for row in started}
+        assert by_slug["alibaba"]["valid_from"] == first < by_slug["alibaba"]["recorded_at"]
+        others = [r for slug, r in by_slug.items() if slug != "alibaba"]
+        assert all(r["valid_from"] == r["recorded_at"] for r in others)
+        await _assert_history_consistent(connection)
+    finally:
+        await connection.close()
