@@ -26,8 +26,17 @@ at the rates then known.
 Backfill: each organization's current row, valid from the organization's earliest recorded
 time (its first version), not from this migration's: the history cannot be recomputed (that
 is what was too costly per read), and an as-of read before the migration must still find a row
-for every organization it shows (the fields are non-null). Before the migration the figures
-are therefore today's, as they were; from it on they are exact.
+for every organization it shows (the fields are non-null). As of a time before the migration
+the figures are therefore those at the migration (as every as-of read showed until then); from
+it on they are exact.
+
+And ``updatedSince``: an index per root-listed table that grows with the market (not the few
+acquisitions, listings and events), ``ix_<table>_recorded_utc``, on
+``timezone('UTC', recorded_at), id``, the key the ``updatedSince`` leaf compares, so that a
+recent time reads the few records it keeps instead of walking a whole list. Not on
+``recorded_at`` itself: the ``asof`` views filter every row on ``recorded_at <= sg_as_of()``,
+and an index on that column was read for it, a bitmap of most of the table per lookup; no
+other query names this expression.
 
 Revision ID: 0028_summary_history
 Revises: 0027_rollups_deferred
@@ -62,6 +71,10 @@ FIGURES = (
     "exits_count",
 )
 COLUMNS = ", ".join(("organization_id", *FIGURES))
+UPDATED_SINCE_INDEXED = (
+    "organization", "funding_round", "investment", "person", "product", "source", "exit",
+    "valuation", "fund",
+)  # fmt: skip
 ORDERED = (
     ("rounds", "rounds_count"),
     ("last_round", "last_round_sort"),
@@ -195,6 +208,12 @@ def upgrade() -> None:
             "organization_summary_history",
             [column, "organization_id"],
         )
+    for table in UPDATED_SINCE_INDEXED:
+        op.create_index(
+            f"ix_{table}_recorded_utc",
+            table,
+            [sa.text("timezone('UTC'::text, recorded_at)"), "id"],
+        )
     op.execute(BACKFILL)
     op.execute(WRITTEN)
     for event in ("INSERT", "UPDATE", "DELETE"):
@@ -203,6 +222,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in UPDATED_SINCE_INDEXED:
+        op.drop_index(f"ix_{table}_recorded_utc", table_name=table)
     op.execute("DROP VIEW asof.organization_summary")
     for event in ("insert", "update", "delete"):
         op.execute(f"DROP TRIGGER sg_summary_history_{event} ON organization_summary")

@@ -938,6 +938,21 @@ claim_subject = Table(
     ),
 )
 
+# `updatedSince` on the root-listed tables that grow with the market (migration 0028; not the
+# few acquisitions, listings and events): a recent time reads the few
+# records it keeps instead of walking a whole list. Keyed on recorded_at in UTC, an expression
+# only the updatedSince leaf names (conditions.recorded_key), so that the asof views'
+# `recorded_at <= sg_as_of()` cannot read through them (docs/entities.md).
+UPDATED_SINCE_INDEXED: tuple[Table, ...] = (
+    organization, funding_round, investment, person, product, source, exit_, valuation, fund,
+)  # fmt: skip
+for _table in UPDATED_SINCE_INDEXED:
+    Index(
+        f"ix_{_table.name}_recorded_utc",
+        text("timezone('UTC'::text, recorded_at)"),
+        _table.c.id,
+    )
+
 # Writes: earlier versions, API keys, the audit log, idempotency keys and merges.
 
 HISTORY_SCHEMA = "history"
