@@ -309,7 +309,8 @@ def leaf_variants(
       three first rows (two large, one typical) together;
     - strings: a value of the same-named field of a real item; a list, three of them;
       ``contains``, the first word of such a value;
-    - dates: a lower bound at the 75th percentile, an upper one at the 25th.
+    - dates: a lower bound at the 75th percentile, an upper one at the 25th;
+    - times (``updatedSince``): the latest recorded time of an organization.
     """
     path, type_ = leaf.path, leaf.type
     name = _scalar_name(type_)
@@ -366,6 +367,11 @@ def leaf_variants(
         op = path[-1]
         value = p75 if op in ("gte", "gt") else p25 if op in ("lte", "lt") else quantiles[1]
         return [Variant(f"{leaf.label}={value}", ((path, value),))], None
+    if name == "DateTime" and not many:
+        # `updatedSince`: the latest recorded time of an organization, since which few records
+        # were recorded (those of the last load or writes): the case a list walked in its
+        # order reads furthest for.
+        return [Variant(f"{leaf.label}={samples.as_of}", ((path, samples.as_of),))], None
     return [], f"no value source for {type_}"
 
 

@@ -71,7 +71,7 @@ MAX_OBJECT_FIELDS = 50
 
 # Arguments the field compilers read; any other given argument falls back.
 KNOWN_ARGUMENTS = frozenset(
-    {"first", "last", "after", "before", "filter", "orderBy", "direction", "kinds"}
+    {"first", "last", "after", "before", "filter", "orderBy", "direction", "kinds", "updatedSince"}
     | {"slug", "id", "ids"}
 )
 # Arguments the request's transaction applies (the gateway reads `asOf` from the parsed

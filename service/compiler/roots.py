@@ -12,8 +12,9 @@ from service.compiler.build import Builder, Fallback, Field, Sym
 from service.compiler.fields import PAGING
 from service.ids import GlobalIdError, decode_id
 from service.repository import registry as r
-from service.repository.conditions import FilterNode
+from service.repository.conditions import FilterNode, with_updated_since
 from service.repository.organizations import with_kind
+from service.repository.readmodel import UPDATED_SINCE_ARGUMENT
 from service.schema.filters import to_node
 from service.schema.relay import order_terms
 
@@ -94,6 +95,7 @@ def _root_list(declared: r.RootList) -> RootCompiler:
                 node = to_node(args.get("filter"))
             except GraphQLError as exc:  # the resolvers raise it as the request's error
                 raise Fallback(exc.message) from exc
+        node = with_updated_since(node, args.get(UPDATED_SINCE_ARGUMENT))
         if declared.kind is not None:
             node = with_kind(node, declared.kind)
         order = order_terms(args.get("order_by"))

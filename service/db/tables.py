@@ -943,6 +943,21 @@ claim_subject = Table(
     ),
 )
 
+# `updatedSince` on the root-listed tables that grow with the market (migration 0032; not the
+# few acquisitions, listings and events): a recent time reads the few
+# records it keeps instead of walking a whole list. Keyed on recorded_at in UTC, an expression
+# only the updatedSince leaf names (conditions.recorded_key), so that the asof views'
+# `recorded_at <= sg_as_of()` cannot read through them (docs/entities.md).
+UPDATED_SINCE_INDEXED: tuple[Table, ...] = (
+    organization, funding_round, investment, person, product, source, exit_, valuation, fund,
+)  # fmt: skip
+for _table in UPDATED_SINCE_INDEXED:
+    Index(
+        f"ix_{_table.name}_recorded_utc",
+        text("timezone('UTC'::text, recorded_at)"),
+        _table.c.id,
+    )
+
 # Writes: earlier versions, API keys, the audit log, idempotency keys and merges.
 
 HISTORY_SCHEMA = "history"
@@ -1263,8 +1278,8 @@ webhook_delivery = Table(
 
 # Summary figures of each organization kept on write (migration 0023): statement-level
 # triggers on organization, funding_round, investment, exit, acquisition and fx_rate recompute
-# the rows of every organization a statement touched. Derived data, so not versioned: an
-# as-of read joins the same table and shows the current figures (docs/entities.md).
+# the rows of every organization a statement touched. Derived data, so not versioned: its
+# history is organization_summary_history, which as-of reads join (docs/entities.md).
 organization_summary = Table(
     "organization_summary",
     metadata,
@@ -1291,6 +1306,42 @@ organization_summary = Table(
     Index("ix_organization_summary_last_round", "last_round_sort", "organization_id"),
     Index("ix_organization_summary_investors", "investors_count", "organization_id"),
     comment="Summary figures of each organization (trigger-maintained, migration 0023).",
+)
+
+
+# Every row organization_summary has had, with the recorded time it was current in
+# (``valid_to`` infinity for the current one), written by triggers on organization_summary
+# (migration 0032); ``asof.organization_summary`` shows the rows current at the as-of time.
+organization_summary_history = Table(
+    "organization_summary_history",
+    metadata,
+    Column("organization_id", BigInteger, nullable=False),
+    Column("valid_from", DateTime(timezone=True), nullable=False),
+    Column("valid_to", DateTime(timezone=True), nullable=False),
+    # The transaction that wrote the version (txid_current()): its later refreshes of the
+    # organization change the version in place instead of adding one.
+    Column("written_in", BigInteger, nullable=False),
+    *(
+        Column(c.name, c.type, nullable=c.nullable)
+        for c in organization_summary.c
+        if c.name != "organization_id"
+    ),
+    CheckConstraint("valid_from <= valid_to", name="range"),
+    # An organization's row at a time: its versions that end after it, the current one only
+    # for a time since its last change.
+    Index("ix_organization_summary_history_valid", "organization_id", "valid_to", "valid_from"),
+    # The summary's ordering indexes, for the orderings as of a time: a page walks one and
+    # skips the versions not current then.
+    Index(
+        "ix_organization_summary_history_raised",
+        text("coalesce(raised_usd_min, -1)"),
+        "organization_id",
+    ),
+    Index("ix_organization_summary_history_rounds", "rounds_count", "organization_id"),
+    Index("ix_organization_summary_history_last_round", "last_round_sort", "organization_id"),
+    Index("ix_organization_summary_history_investors", "investors_count", "organization_id"),
+    comment="Every row organization_summary has had, with the recorded time it was current "
+    "in (trigger-maintained, migration 0032).",
 )
 
 

@@ -58,6 +58,13 @@ class Entity:
             return SortKey(name, order[0], order[1], descending, order[2])
         return SortKey(name, order[0], order[1], descending)
 
+    def __post_init__(self) -> None:
+        # Every list can be asked for what changed since a time, with a filter input or
+        # without one (the ``updatedSince`` argument), so every entity has the leaf.
+        if f.UPDATED_SINCE not in self.leaves and "recorded_at" in self.table.c:
+            leaves = {**self.leaves, f.UPDATED_SINCE: f.recorded_since(self.table)}
+            object.__setattr__(self, "leaves", leaves)
+
     def filtered(self, node: f.FilterNode | None) -> Select[Any]:
         return self.base().where(f.build_condition(node, self.leaves))
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select
 
-from service.repository.conditions import FilterNode
+from service.repository.conditions import FilterNode, with_updated_since
 from service.repository.entities import Entity
 
 # Every kind has a ``weight``: the nodes it counts for the query limits per object holding it
@@ -111,6 +111,10 @@ class Rows:
     weight: int = 1
 
 
+# The argument of the lists without a filter input (``Children.filtered`` false, root lists
+# likewise), as the resolvers receive it.
+UPDATED_SINCE_ARGUMENT = "updated_since"
+
 # How a child list hangs off its parent: (parent id, the field's arguments) → condition.
 ChildLink = Callable[[ColumnElement[Any], Mapping[str, Any]], ColumnElement[bool]]
 
@@ -137,12 +141,12 @@ class Children:
     weight: int = 1  # per item: a connection counts its page size
 
     def node(self, given: FilterNode | None, arguments: Mapping[str, Any]) -> FilterNode | None:
-        """The child list's filter: the ``filter`` given, and what ``extra`` adds."""
+        """The child list's filter: the ``filter`` given, what ``extra`` adds, and (a list
+        without a filter input) the ``updatedSince`` argument."""
         extra = self.extra(arguments) if self.extra is not None else None
         parts = tuple(n for n in (given, extra) if n is not None)
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else ("and", parts)
+        node = None if not parts else parts[0] if len(parts) == 1 else ("and", parts)
+        return with_updated_since(node, arguments.get(UPDATED_SINCE_ARGUMENT))
 
 
 def children(type_name: str, column: ColumnElement[Any], *, filtered: bool = False) -> Children:

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -29,6 +29,10 @@ UPDATED_SINCE = (
     "Only records created or changed at or after this time: their `recordedAt` (the time of "
     "their current version; as of a recorded time, of the version then current)."
 )
+
+# The same condition on the lists that take no filter input (declared by the read model:
+# ``Children.filtered`` / ``RootList.filtered`` false), as an argument of their own.
+UpdatedSince = Annotated[dt.datetime | None, strawberry.argument(description=UPDATED_SINCE)]
 
 # Filter fields that take a plain list of global IDs, and the type those IDs must name. They are
 # decoded wherever they occur, so that they work inside `and`/`or`/`not` branches too.

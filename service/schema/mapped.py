@@ -19,6 +19,7 @@ import strawberry
 from graphql import GraphQLNonNull
 
 from service.repository import readmodel as m
+from service.repository.conditions import with_updated_since
 from service.repository.organizations import with_kind
 from service.repository.registry import (
     ROOT_FIELDS,
@@ -29,7 +30,7 @@ from service.repository.registry import (
 from service.schema.common import money, partial_date, share_range, usd_amount_range
 from service.schema.context import Context, Info
 from service.schema.costs import cost
-from service.schema.filters import to_node
+from service.schema.filters import UpdatedSince, to_node
 from service.schema.history import (
     DEFAULT_VERSIONS,
     HISTORY_DESCRIPTION,
@@ -233,6 +234,11 @@ def list_parameters(filter_type: Any | None, order_type: Any | None) -> list[ins
     return parameters
 
 
+def since_parameters(filtered: bool) -> list[inspect.Parameter]:
+    """``updatedSince`` of a list without a filter input (one with a filter has the leaf)."""
+    return [] if filtered else [parameter(m.UPDATED_SINCE_ARGUMENT, UpdatedSince)]
+
+
 def with_signature(
     function: Callable[..., Awaitable[Any]], parameters: Sequence[inspect.Parameter]
 ) -> Callable[..., Awaitable[Any]]:
@@ -289,7 +295,12 @@ def connection(
             lambda row: make(type_name, row),
         )
 
-    parameters = [*paging_parameters(), *list_parameters(filter_type, order_type), *arguments]
+    parameters = [
+        *paging_parameters(),
+        *list_parameters(filter_type, order_type),
+        *arguments,
+        *since_parameters(declared.filtered),
+    ]
     return strawberry.field(resolver=with_signature(resolve, parameters), description=description)
 
 
@@ -336,7 +347,7 @@ def root_list(
         args = page_args(
             context, given.get("first"), given.get("last"), given.get("after"), given.get("before")
         )
-        node = to_node(given.get("filter"))
+        node = with_updated_since(to_node(given.get("filter")), given.get(m.UPDATED_SINCE_ARGUMENT))
         if declared.kind is not None:
             node = with_kind(node, declared.kind)
         return await root_connection(
@@ -351,6 +362,7 @@ def root_list(
     parameters = [
         *paging_parameters(),
         *list_parameters(filter_type, order_type),
+        *since_parameters(declared.filtered),
         parameter("as_of", AsOf),
     ]
     return strawberry.field(resolver=with_signature(resolve, parameters), description=description)

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = 7
 ORGS = 500
 ALL_TABLES = [table.name for table in tables.metadata.sorted_tables]
+CLOCK_COLUMNS = frozenset({"recorded_at", "valid_from", "valid_to", "written_in"})
 
 Factory = Callable[[], Awaitable[str]]
 
@@ -67,8 +68,9 @@ async def _dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     try:
         dump: dict[str, list[tuple[Any, ...]]] = {}
         for table in tables.metadata.sorted_tables:
-            # When a row was recorded is the load's clock, not generated data; so is the audit
-            # log, whose order follows the load's concurrent writers.
+            # When a row was recorded is the load's clock, not generated data (so are the
+            # summary history's ranges and writing transactions); so is the audit log, whose
+            # order follows the load's concurrent writers.
             if table.name == "audit_log":
                 continue
             # Tables without a primary key (the analytics rollups) by every column.
@@ -77,7 +79,8 @@ async def _dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
             )
             rows = await conn.fetch(f"SELECT * FROM {table.name} ORDER BY {order}")
             dump[table.name] = [
-                tuple(value for name, value in row.items() if name != "recorded_at") for row in rows
+                tuple(value for name, value in row.items() if name not in CLOCK_COLUMNS)
+                for row in rows
             ]
         return dump
     finally:
