@@ -369,7 +369,7 @@ async def test_kept_values_equal_a_recomputation_after_random_writes(
     await _assert_kept_equal_computed(conn)
     assert await assert_rollup_equals_rows(conn) > 0
     writer = Writer(conn, random.Random(SEED), fx=True)
-    for _batch in range(6):
+    for _batch in range(4):
         for _ in range(25):
             await writer.step()
         await _assert_kept_equal_computed(conn)
